@@ -1,0 +1,176 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every environment variable the product reads, parsed once at start-up.
+ * `.env.example` documents the same list; keep the two in step.
+ */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** "30m", "7d", "45s" or a plain number of seconds. */
+export function parseDuration(value: string): number {
+  const m = /^(\d+)\s*(s|m|h|d)?$/.exec(value.trim());
+  if (!m) throw new Error(`not a duration: "${value}" (use e.g. 45s, 30m, 12h, 7d)`);
+  const n = Number(m[1]);
+  const unit = m[2] ?? 's';
+  return n * { s: 1, m: 60, h: 3600, d: 86400 }[unit as 's' | 'm' | 'h' | 'd'];
+}
+const duration = (min: number, max: number) =>
+  z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        return parseDuration(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.number().int().min(min).max(max));
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(8000),
+  WEB_PORT: port.default(3000),
+  PUBLIC_URL: z.url().default('http://localhost:3000'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  REDIS_KEY_PREFIX: z.string().max(64).default('um:'),
+  JWT_SECRET: z.string().optional(),
+  ACCESS_TOKEN_TTL: duration(60, 86400).default(30 * 60),
+  REFRESH_TOKEN_TTL: duration(3600, 90 * 86400).default(7 * 86400),
+  COOKIE_SECURE: bool.optional(),
+  CORS_ORIGINS: z.string().optional(),
+  TRUST_PROXY: z.string().default('loopback'),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(256 * 1024),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ALLOW_REGISTRATION: bool.default(true),
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().optional(),
+  PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().min(1024).max(1024 * 1024).default(19456),
+  PASSWORD_HASH_ITERATIONS: z.coerce.number().int().min(1).max(20).default(2),
+  RATE_LIMIT_ENABLED: bool.default(true),
+  RATE_LIMIT_LOGIN_MAX: z.coerce.number().int().min(1).default(5),
+  RATE_LIMIT_LOGIN_IP_MAX: z.coerce.number().int().min(1).default(50),
+  RATE_LIMIT_LOGIN_WINDOW: duration(1, 86400).default(300),
+  RATE_LIMIT_REGISTER_MAX: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_REGISTER_WINDOW: duration(1, 86400).default(3600),
+  RATE_LIMIT_REFRESH_MAX: z.coerce.number().int().min(1).default(60),
+  RATE_LIMIT_REFRESH_WINDOW: duration(1, 86400).default(60),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(365),
+  AUDIT_RETENTION_INTERVAL: duration(60, 7 * 86400).default(86400),
+});
+
+/** Variables that hold secrets: each may instead be read from the file named by `<NAME>_FILE`. */
+const SECRET_VARS = ['JWT_SECRET', 'ADMIN_PASSWORD', 'DATABASE_URL', 'REDIS_URL'] as const;
+
+/** Values from .env.example and the docs: a production deployment must never run with them. */
+const PLACEHOLDER = /change[-_ ]?me|changeme|example|placeholder|secret123|^x+$/i;
+const JWT_SECRET_MIN = 32;
+
+export type Config = z.infer<typeof schema> & {
+  jwtSecret: string;
+  dataDir: string;
+  corsOrigins: string[];
+  cookieSecure: boolean;
+  isProduction: boolean;
+};
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+function resolveFileVariants(env: NodeJS.ProcessEnv, problems: string[]): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = { ...env };
+  for (const name of SECRET_VARS) {
+    const file = env[`${name}_FILE`];
+    if (!file) continue;
+    if (env[name]) {
+      problems.push(`${name} and ${name}_FILE are both set; set only one`);
+      continue;
+    }
+    try {
+      out[name] = readFileSync(file, 'utf8').trim();
+    } catch (e) {
+      problems.push(`${name}_FILE: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  // An empty variable means "unset": docker-compose and systemd often pass VAR= through.
+  for (const [k, v] of Object.entries(out)) if (v === '') delete out[k];
+  return out;
+}
+
+/**
+ * Outside production a missing JWT secret is generated once and kept in the
+ * data directory, so `npm start` needs no set-up and sessions survive restarts.
+ */
+function developmentSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const raw = resolveFileVariants(env, problems);
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  if (problems.length || !parsed.success) throw new ConfigError(problems);
+  const c = parsed.data;
+  const isProduction = c.NODE_ENV === 'production';
+  const dataDir = path.resolve(c.DATA_DIR);
+
+  if (isProduction) {
+    if (!c.JWT_SECRET) problems.push('JWT_SECRET is required in production (or JWT_SECRET_FILE)');
+    else if (c.JWT_SECRET.length < JWT_SECRET_MIN)
+      problems.push(`JWT_SECRET is too short: at least ${JWT_SECRET_MIN} characters`);
+    else if (PLACEHOLDER.test(c.JWT_SECRET)) problems.push('JWT_SECRET still holds the example value; generate one');
+    if (c.ADMIN_PASSWORD && PLACEHOLDER.test(c.ADMIN_PASSWORD))
+      problems.push('ADMIN_PASSWORD still holds the example value');
+    if (c.DATABASE_URL && /:\/\/[^:/]+:(change[-_]?me|password|postgres)@/i.test(c.DATABASE_URL))
+      problems.push('DATABASE_URL uses a default password');
+    if (c.COOKIE_SECURE === false && c.PUBLIC_URL.startsWith('https:'))
+      problems.push('COOKIE_SECURE=false with an https PUBLIC_URL would send refresh tokens in clear');
+  } else if (c.JWT_SECRET && c.JWT_SECRET.length < JWT_SECRET_MIN) {
+    problems.push(`JWT_SECRET is too short: at least ${JWT_SECRET_MIN} characters`);
+  }
+  if (c.ADMIN_PASSWORD && c.ADMIN_PASSWORD.length < 12) problems.push('ADMIN_PASSWORD: at least 12 characters');
+  if (problems.length) throw new ConfigError(problems);
+
+  const corsOrigins = (c.CORS_ORIGINS ?? new URL(c.PUBLIC_URL).origin)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+  return {
+    ...c,
+    isProduction,
+    dataDir,
+    jwtSecret: c.JWT_SECRET ?? developmentSecret(dataDir),
+    corsOrigins,
+    cookieSecure: c.COOKIE_SECURE ?? isProduction,
+  };
+}

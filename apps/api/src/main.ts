@@ -1,0 +1,217 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { emailSchema, displayNameSchema } from '@uni-manager/contracts';
+import { buildApp } from './app.js';
+import { ask } from './cli/prompt.js';
+import { ensureFirstAdmin, generatePassword, openRuntime, type Runtime } from './cli/bootstrap.js';
+import { ConfigError } from './config.js';
+import { createScheduler } from './jobs/scheduler.js';
+import { AppError } from './lib/errors.js';
+import { VERSION } from './lib/version.js';
+
+const HELP = `uni-manager ${VERSION}
+
+Usage: uni-manager <command> [options]
+
+Commands:
+  serve [--no-worker]     Run the API (and, unless --no-worker, the periodic jobs)
+  worker                  Run the periodic jobs only (audit retention, ...)
+  migrate                 Apply database migrations and exit
+  create-admin            Create an administrator
+      --email <email> --name <display name> [--password <pw> | --generate-password]
+      (asks for what is missing when run in a terminal)
+  seed-db [--force]       Add demo users (refused in production unless --force)
+  audit verify            Recompute the audit log's hash chain; exit 1 if it was tampered with
+  audit purge             Apply the audit retention period now
+  help                    This text
+
+Configuration comes from the environment; see .env.example.`;
+
+async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>, opts?: { logLevel?: string }): Promise<T> {
+  const rt = await openRuntime(opts);
+  try {
+    return await fn(rt);
+  } finally {
+    await rt.close();
+  }
+}
+
+function periodicJobs(rt: Runtime) {
+  const scheduler = createScheduler({ db: rt.database.db, clock: rt.clock, logger: rt.logger });
+  scheduler.add({
+    name: 'audit-retention',
+    intervalSeconds: rt.config.AUDIT_RETENTION_INTERVAL,
+    run: async () => {
+      const r = await rt.services.audit.purgeExpired();
+      await scheduler.pruneHistory();
+      return { deleted: r.deleted };
+    },
+  });
+  return scheduler;
+}
+
+/** SIGINT/SIGTERM: stop taking work, finish what is in flight, close, exit. */
+function onShutdown(rt: Runtime, stop: () => Promise<void>) {
+  let closing = false;
+  const handler = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    rt.logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    stop()
+      .then(() => rt.close())
+      .then(() => process.exit(0))
+      .catch((e) => {
+        rt.logger.error({ err: e }, 'error during shutdown');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => handler('SIGINT'));
+  process.on('SIGTERM', () => handler('SIGTERM'));
+}
+
+async function serve(withWorker: boolean) {
+  const rt = await openRuntime();
+  await ensureFirstAdmin(rt);
+  const app = await buildApp(rt);
+  const scheduler = withWorker ? periodicJobs(rt) : null;
+  onShutdown(rt, async () => {
+    await app.close();
+    await scheduler?.stop();
+  });
+  await app.listen({ host: rt.config.HOST, port: rt.config.PORT });
+  scheduler?.start();
+  rt.logger.info(
+    { database: rt.database.kind, redis: rt.redis ? 'on' : 'off', worker: withWorker, version: VERSION },
+    `API listening on http://${rt.config.HOST}:${rt.config.PORT}/api/v1 (docs at /api/v1/docs)`,
+  );
+}
+
+async function worker() {
+  const rt = await openRuntime();
+  const scheduler = periodicJobs(rt);
+  onShutdown(rt, () => scheduler.stop());
+  scheduler.start();
+  rt.logger.info({ database: rt.database.kind }, 'worker started');
+}
+
+async function createAdmin(args: string[]) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      password: { type: 'string' },
+      'generate-password': { type: 'boolean' },
+    },
+  });
+  const interactive = process.stdin.isTTY;
+  const email = values.email ?? (interactive ? await ask('Email: ') : undefined);
+  const name = values.name ?? (interactive ? await ask('Display name: ') : 'Administrator');
+  let password = values.password ?? (values['generate-password'] ? generatePassword() : undefined);
+  if (!password && interactive) password = await ask('Password (at least 12 characters): ', { hidden: true });
+  if (!email || !password)
+    throw new Error('create-admin needs --email and --password (or --generate-password) when not run in a terminal');
+  const parsedEmail = emailSchema.safeParse(email);
+  if (!parsedEmail.success) throw new Error(`invalid email: ${email}`);
+  const parsedName = displayNameSchema.safeParse(name);
+  if (!parsedName.success) throw new Error('invalid display name');
+  if (password.length < 12) throw new Error('the password needs at least 12 characters');
+  await withRuntime(async (rt) => {
+    await rt.services.users.createAdmin(
+      { email: parsedEmail.data, displayName: parsedName.data, password },
+      { ip: null, userAgent: 'uni-manager create-admin', requestId: null },
+    );
+    process.stdout.write(`Administrator ${parsedEmail.data} created.\n`);
+    if (values['generate-password']) process.stdout.write(`Password (shown once): ${password}\n`);
+  }, { logLevel: 'warn' });
+}
+
+const DEMO_USERS = [
+  { email: 'alice@demo.uni-manager.local', displayName: 'Alice Martin' },
+  { email: 'bruno@demo.uni-manager.local', displayName: 'Bruno Lefèvre' },
+  { email: 'chloe@demo.uni-manager.local', displayName: 'Chloé Dubois' },
+  { email: 'david@demo.uni-manager.local', displayName: 'David Bernard' },
+];
+
+async function seedDb(args: string[]) {
+  const { values } = parseArgs({ args, options: { force: { type: 'boolean' } } });
+  await withRuntime(async (rt) => {
+    if (rt.config.isProduction && !values.force) throw new Error('seed-db adds demo accounts; refusing in production without --force');
+    const password = generatePassword();
+    let created = 0;
+    for (const u of DEMO_USERS) {
+      try {
+        await rt.services.auth.register(
+          { ...u, password },
+          { ip: '127.0.0.1', userAgent: 'uni-manager seed-db', requestId: null },
+        );
+        created++;
+      } catch (e) {
+        if (!(e instanceof AppError && e.code === 'EMAIL_TAKEN')) throw e;
+      }
+    }
+    process.stdout.write(`${created} demo user(s) created${created ? `, all with the password ${password}` : ' (they already existed)'}.\n`);
+    for (const u of DEMO_USERS) process.stdout.write(`  ${u.email}\n`);
+  }, { logLevel: 'warn' });
+}
+
+async function audit(args: string[]) {
+  const sub = args[0];
+  await withRuntime(async (rt) => {
+    if (sub === 'verify') {
+      const r = await rt.services.audit.verify();
+      if (r.ok) {
+        process.stdout.write(`audit log intact: ${r.checked} entries verified; head ${r.headHash ?? '(empty)'}\n`);
+      } else {
+        process.stdout.write(`AUDIT LOG TAMPERED: entry #${r.firstBadId}: ${r.reason} (${r.checked} entries verified before it)\n`);
+        process.exitCode = 1;
+      }
+    } else if (sub === 'purge') {
+      const r = await rt.services.audit.purgeExpired();
+      process.stdout.write(`${r.deleted} entries older than ${r.cutoff.toISOString()} purged\n`);
+    } else {
+      throw new Error('usage: uni-manager audit verify|purge');
+    }
+  }, { logLevel: 'warn' });
+}
+
+async function main(argv: string[]) {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serve(!rest.includes('--no-worker'));
+    case 'worker':
+      return worker();
+    case 'migrate':
+      return withRuntime(async (rt) => {
+        process.stdout.write(`migrations applied (${rt.database.kind})\n`);
+      }, { logLevel: 'warn' });
+    case 'create-admin':
+      return createAdmin(rest);
+    case 'seed-db':
+      return seedDb(rest);
+    case 'audit':
+      return audit(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(HELP + '\n');
+      return;
+    case '--version':
+      process.stdout.write(VERSION + '\n');
+      return;
+    default:
+      process.stderr.write(`unknown command "${command}"\n\n${HELP}\n`);
+      process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  if (e instanceof ConfigError) process.stderr.write(`${e.message}\n`);
+  else if (e instanceof AppError) process.stderr.write(`error: ${e.message}\n`);
+  else process.stderr.write(`error: ${(e as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,30 @@
+/**
+ * Paths of the API, relative to /api/v1. The API registers its routes at these
+ * paths and the web calls them, so a rename is a compile error on both sides.
+ */
+export const API_PREFIX = '/api/v1';
+export const REFRESH_COOKIE = 'um_refresh';
+/** The refresh cookie is only ever sent to the auth endpoints that need it. */
+export const REFRESH_COOKIE_PATH = `${API_PREFIX}/auth`;
+
+export const paths = {
+  health: '/health',
+  ready: '/health/ready',
+  register: '/auth/register',
+  login: '/auth/login',
+  refresh: '/auth/refresh',
+  logout: '/auth/logout',
+  me: '/me',
+  myPassword: '/me/password',
+  mySessions: '/me/sessions',
+  mySession: '/me/sessions/:id',
+  myEvents: '/me/events',
+  adminUsers: '/admin/users',
+  adminUser: '/admin/users/:id',
+  adminUserRole: '/admin/users/:id/role',
+  adminUserSuspend: '/admin/users/:id/suspend',
+  adminUserUnsuspend: '/admin/users/:id/unsuspend',
+  adminUserBan: '/admin/users/:id/ban',
+  adminUserUnban: '/admin/users/:id/unban',
+  adminAudit: '/admin/audit',
+} as const;
