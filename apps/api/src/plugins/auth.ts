@@ -28,7 +28,7 @@ function bearer(request: FastifyRequest): string | null {
 export function registerAuth(app: FastifyInstance, auth: AuthService) {
   app.decorateRequest('actor', null);
   app.decorateRequest('meta', null as unknown as RequestMeta);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     request.meta = {
       ip: request.ip ?? null,
       userAgent: request.headers['user-agent']?.slice(0, 512) ?? null,
@@ -49,7 +49,9 @@ export function registerAuth(app: FastifyInstance, auth: AuthService) {
       if (access === 'optional') return;
       throw e;
     }
+    // The reply logs "request completed"; both must name the user.
     request.log = request.log.child({ userId: request.actor.userId });
+    reply.log = request.log;
     if (access === 'admin' && request.actor.role !== 'admin')
       throw new AppError('FORBIDDEN', 'This requires an administrator');
   });

@@ -210,11 +210,11 @@ export function createAuthService(deps: AuthServiceDeps) {
       };
 
       if (rt.usedAt) throw await reuse();
+      const stateError = accountStateError(user);
+      if (stateError) throw stateError;
       if (session.revokedAt) throw new AppError('SESSION_REVOKED', 'This session has been signed out; sign in again');
       if (rt.expiresAt <= now || session.expiresAt <= now)
         throw new AppError('REFRESH_TOKEN_INVALID', 'Your session has expired; sign in again');
-      const stateError = accountStateError(user);
-      if (stateError) throw stateError;
 
       const next = newRefreshToken();
       const nextExpiresAt = new Date(now.getTime() + deps.refreshTtlSeconds * 1000);
@@ -259,9 +259,11 @@ export function createAuthService(deps: AuthServiceDeps) {
       const claims = await tokens.verifyAccess(accessToken, clock.now());
       const p = await repo.findSessionPrincipal(db, claims.sessionId);
       if (!p || p.user.id !== claims.userId) throw new AppError('UNAUTHENTICATED', 'The access token is invalid');
-      if (p.revokedAt) throw new AppError('SESSION_REVOKED', 'This session has been signed out; sign in again');
+      // State before revocation: suspension also revokes sessions, and the user
+      // deserves to be told why ("suspended: <reason>"), not just "signed out".
       const stateError = accountStateError(p.user);
       if (stateError) throw stateError;
+      if (p.revokedAt) throw new AppError('SESSION_REVOKED', 'This session has been signed out; sign in again');
       return { userId: p.user.id, sessionId: p.sessionId, email: p.user.email, role: p.user.role };
     },
 
