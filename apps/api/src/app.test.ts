@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite } from './db/client.js';
-import { STRONG_PASSWORD, auth, buildTestApp, createAdmin, createTestDatabase, nextIp, register, type TestApp, type TestDatabase } from './test/harness.js';
+import {
+  STRONG_PASSWORD,
+  auth,
+  buildTestApp,
+  createAdmin,
+  createTestDatabase,
+  nextIp,
+  register,
+  type TestApp,
+  type TestDatabase,
+} from './test/harness.js';
 
 let tdb: TestDatabase;
 let t: TestApp;
@@ -49,20 +59,33 @@ describe('security headers, CORS, limits', () => {
   });
 
   it('sends HSTS in production', async () => {
-    const prod = await buildTestApp({ database: tdb.database, env: { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:Real-pass-9@h/db' } });
+    const prod = await buildTestApp({
+      database: tdb.database,
+      env: { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:Real-pass-9@h/db' },
+    });
     const res = await prod.app.inject({ url: '/api/v1/health' });
     expect(res.headers['strict-transport-security']).toMatch(/max-age=31536000/);
     await prod.close();
   });
 
   it('echoes a sane caller request id and ignores a hostile one', async () => {
-    expect((await t.app.inject({ url: '/api/v1/health', headers: { 'x-request-id': 'edge-42.a' } })).headers['x-request-id']).toBe('edge-42.a');
-    expect((await t.app.inject({ url: '/api/v1/health', headers: { 'x-request-id': 'a b\n<script>' } })).headers['x-request-id']).not.toContain('<');
+    expect(
+      (await t.app.inject({ url: '/api/v1/health', headers: { 'x-request-id': 'edge-42.a' } })).headers['x-request-id'],
+    ).toBe('edge-42.a');
+    expect(
+      (await t.app.inject({ url: '/api/v1/health', headers: { 'x-request-id': 'a b\n<script>' } })).headers[
+        'x-request-id'
+      ],
+    ).not.toContain('<');
   });
 
   it('allows CORS only from the configured origins', async () => {
     const pre = (origin: string) =>
-      t.app.inject({ method: 'OPTIONS', url: '/api/v1/auth/login', headers: { origin, 'access-control-request-method': 'POST' } });
+      t.app.inject({
+        method: 'OPTIONS',
+        url: '/api/v1/auth/login',
+        headers: { origin, 'access-control-request-method': 'POST' },
+      });
     expect((await pre('http://localhost:3000')).headers['access-control-allow-origin']).toBe('http://localhost:3000');
     expect((await pre('https://evil.example')).headers['access-control-allow-origin']).toBeUndefined();
   });
@@ -85,7 +108,9 @@ describe('every route', () => {
   let ops: Op[] = [];
   beforeAll(async () => {
     const doc = (await t.app.inject({ url: '/api/v1/openapi.json' })).json();
-    ops = Object.entries(doc.paths as Record<string, Record<string, { operationId: string; security?: unknown[] }>>).flatMap(([p, methods]) =>
+    ops = Object.entries(
+      doc.paths as Record<string, Record<string, { operationId: string; security?: unknown[] }>>,
+    ).flatMap(([p, methods]) =>
       Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), path: p, ...op })),
     );
   });
@@ -102,9 +127,14 @@ describe('every route', () => {
   it('refuses a caller without a token unless it is public', async () => {
     const publicOps = new Set(['liveness', 'readiness', 'register', 'login', 'refreshSession', 'logout']);
     for (const op of ops) {
-      const res = await t.app.inject({ method: op.method as 'GET', url: concrete(op.path), headers: { 'x-forwarded-for': nextIp() } });
+      const res = await t.app.inject({
+        method: op.method as 'GET',
+        url: concrete(op.path),
+        headers: { 'x-forwarded-for': nextIp() },
+      });
       // A public route may still refuse (refresh without a cookie), but never for want of a token.
-      if (publicOps.has(op.operationId)) expect(res.body ? res.json().error?.code : null, op.operationId).not.toBe('UNAUTHENTICATED');
+      if (publicOps.has(op.operationId))
+        expect(res.body ? res.json().error?.code : null, op.operationId).not.toBe('UNAUTHENTICATED');
       else {
         expect(res.statusCode, op.operationId).toBe(401);
         expect(op.security, op.operationId).toEqual([{ bearerAuth: [] }]);
@@ -117,7 +147,12 @@ describe('every route', () => {
     const adminOps = ops.filter((o) => o.path.startsWith('/api/v1/admin/'));
     expect(adminOps.length).toBeGreaterThanOrEqual(8);
     for (const op of adminOps) {
-      const res = await t.app.inject({ method: op.method as 'GET', url: concrete(op.path), headers: auth(u), payload: op.method === 'GET' ? undefined : {} });
+      const res = await t.app.inject({
+        method: op.method as 'GET',
+        url: concrete(op.path),
+        headers: auth(u),
+        payload: op.method === 'GET' ? undefined : {},
+      });
       expect(res.statusCode, op.operationId).toBe(403);
     }
   });
@@ -128,11 +163,24 @@ describe('logs', () => {
     const admin = await createAdmin(t);
     const u = await register(t.app, { password: STRONG_PASSWORD });
     await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', cookies: { um_refresh: u.cookie } });
-    await t.app.inject({ method: 'POST', url: '/api/v1/me/password', headers: auth(u), payload: { currentPassword: STRONG_PASSWORD, newPassword: 'Completely-new-pass-99' } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/me/password',
+      headers: auth(u),
+      payload: { currentPassword: STRONG_PASSWORD, newPassword: 'Completely-new-pass-99' },
+    });
     await t.app.inject({ url: '/api/v1/admin/users', headers: auth(admin) });
     const all = logLines.join('\n');
     expect(logLines.length).toBeGreaterThan(5);
-    for (const secret of [STRONG_PASSWORD, 'Completely-new-pass-99', u.token, u.cookie, admin.token, t.config.jwtSecret]) expect(all).not.toContain(secret);
+    for (const secret of [
+      STRONG_PASSWORD,
+      'Completely-new-pass-99',
+      u.token,
+      u.cookie,
+      admin.token,
+      t.config.jwtSecret,
+    ])
+      expect(all).not.toContain(secret);
     // Requests are still traceable: id and user on the lines.
     expect(all).toContain(u.userId);
     expect(all).toMatch(/"reqId"/);

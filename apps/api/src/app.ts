@@ -27,7 +27,10 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 function trustProxy(value: string): boolean | string[] {
   if (value === 'true') return true;
   if (value === 'false') return false;
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -83,20 +86,28 @@ export async function buildApp(infra: Infrastructure & { services: Services }): 
   });
 
   // The JSON API: nothing it returns is ever a document to render or frame.
-  await app.register(async (api) => {
-    await api.register(helmet, {
-      global: true,
-      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-      hsts: config.isProduction ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-      referrerPolicy: { policy: 'no-referrer' },
-    });
-    registerAuth(api, services.auth);
-    await api.register(healthRoutes({ database: infra.database, redis: infra.redis, version: VERSION, startedAt: Date.now() }));
-    await api.register(authRoutes({ auth: services.auth, audit: services.audit, cookieSecure: config.cookieSecure }));
-    await api.register(usersRoutes({ users: services.users }));
-    await api.register(auditRoutes({ audit: services.audit }));
-    api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
-  }, { prefix: API_PREFIX });
+  await app.register(
+    async (api) => {
+      await api.register(helmet, {
+        global: true,
+        contentSecurityPolicy: {
+          useDefaults: false,
+          directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+        },
+        hsts: config.isProduction ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+        referrerPolicy: { policy: 'no-referrer' },
+      });
+      registerAuth(api, services.auth);
+      await api.register(
+        healthRoutes({ database: infra.database, redis: infra.redis, version: VERSION, startedAt: Date.now() }),
+      );
+      await api.register(authRoutes({ auth: services.auth, audit: services.audit, cookieSecure: config.cookieSecure }));
+      await api.register(usersRoutes({ users: services.users }));
+      await api.register(auditRoutes({ audit: services.audit }));
+      api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+    },
+    { prefix: API_PREFIX },
+  );
 
   // Swagger UI brings its own scripts and styles; its plugin sets a CSP that allows exactly those.
   await app.register(async (docs) => {
@@ -104,7 +115,11 @@ export async function buildApp(infra: Infrastructure & { services: Services }): 
       contentSecurityPolicy: false,
       hsts: config.isProduction ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     });
-    await docs.register(swaggerUi, { routePrefix: `${API_PREFIX}/docs`, staticCSP: true, uiConfig: { persistAuthorization: false } });
+    await docs.register(swaggerUi, {
+      routePrefix: `${API_PREFIX}/docs`,
+      staticCSP: true,
+      uiConfig: { persistAuthorization: false },
+    });
   });
 
   return app;

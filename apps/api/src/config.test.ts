@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseDuration } from './config.js';
+import { CONFIG_KEYS, ConfigError, loadConfig, parseDuration } from './config.js';
 
 const dir = () => mkdtempSync(path.join(tmpdir(), 'um-config-'));
 const problemsOf = (env: Record<string, string>) => {
@@ -16,10 +16,23 @@ const problemsOf = (env: Record<string, string>) => {
 };
 
 describe('config', () => {
+  it('is documented variable by variable in .env.example', () => {
+    const example = readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8');
+    const documented = new Set([...example.matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
+    expect(CONFIG_KEYS.filter((k) => !documented.has(k))).toEqual([]);
+  });
+
   it('has working defaults for the embedded mode, and keeps a generated JWT secret across starts', () => {
     const d = dir();
     const a = loadConfig({ DATA_DIR: d });
-    expect(a).toMatchObject({ PORT: 8000, HOST: '127.0.0.1', ACCESS_TOKEN_TTL: 1800, REFRESH_TOKEN_TTL: 604800, cookieSecure: false, isProduction: false });
+    expect(a).toMatchObject({
+      PORT: 8000,
+      HOST: '127.0.0.1',
+      ACCESS_TOKEN_TTL: 1800,
+      REFRESH_TOKEN_TTL: 604800,
+      cookieSecure: false,
+      isProduction: false,
+    });
     expect(a.DATABASE_URL).toBeUndefined();
     expect(a.jwtSecret.length).toBeGreaterThanOrEqual(32);
     expect(loadConfig({ DATA_DIR: d }).jwtSecret).toBe(a.jwtSecret);
@@ -36,7 +49,13 @@ describe('config', () => {
   });
 
   it('names each bad variable', () => {
-    const problems = problemsOf({ DATA_DIR: dir(), PORT: 'eighty', DATABASE_URL: 'mysql://x', ACCESS_TOKEN_TTL: 'forever', LOG_LEVEL: 'loud' });
+    const problems = problemsOf({
+      DATA_DIR: dir(),
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://x',
+      ACCESS_TOKEN_TTL: 'forever',
+      LOG_LEVEL: 'loud',
+    });
     expect(problems.join('\n')).toMatch(/PORT/);
     expect(problems.join('\n')).toMatch(/DATABASE_URL/);
     expect(problems.join('\n')).toMatch(/ACCESS_TOKEN_TTL/);
@@ -50,8 +69,12 @@ describe('config', () => {
     });
     it('refuses a short one and the example value', () => {
       expect(problemsOf({ ...base, JWT_SECRET: 'short' }).join()).toMatch(/JWT_SECRET is too short/);
-      expect(problemsOf({ ...base, JWT_SECRET: 'change-me-change-me-change-me-change-me' }).join()).toMatch(/JWT_SECRET still holds the example value/);
-      expect(problemsOf({ ...base, JWT_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://um:change-me@db/um' }).join()).toMatch(/DATABASE_URL uses a default password/);
+      expect(problemsOf({ ...base, JWT_SECRET: 'change-me-change-me-change-me-change-me' }).join()).toMatch(
+        /JWT_SECRET still holds the example value/,
+      );
+      expect(
+        problemsOf({ ...base, JWT_SECRET: 'x'.repeat(40), DATABASE_URL: 'postgres://um:change-me@db/um' }).join(),
+      ).toMatch(/DATABASE_URL uses a default password/);
     });
     it('accepts a real secret, from a variable or a *_FILE', () => {
       const good = 'Qm9vdHN0cmFwLXNlY3JldC0wMTIzNDU2Nzg5YWJjZGVm';

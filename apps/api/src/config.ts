@@ -58,12 +58,22 @@ const schema = z.object({
   COOKIE_SECURE: bool.optional(),
   CORS_ORIGINS: z.string().optional(),
   TRUST_PROXY: z.string().default('loopback'),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(256 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(256 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ALLOW_REGISTRATION: bool.default(true),
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().optional(),
-  PASSWORD_HASH_MEMORY_KIB: z.coerce.number().int().min(1024).max(1024 * 1024).default(19456),
+  PASSWORD_HASH_MEMORY_KIB: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024)
+    .default(19456),
   PASSWORD_HASH_ITERATIONS: z.coerce.number().int().min(1).max(20).default(2),
   RATE_LIMIT_ENABLED: bool.default(true),
   RATE_LIMIT_LOGIN_MAX: z.coerce.number().int().min(1).default(5),
@@ -76,6 +86,9 @@ const schema = z.object({
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(365),
   AUDIT_RETENTION_INTERVAL: duration(60, 7 * 86400).default(86400),
 });
+
+/** Every variable the schema reads; a test holds .env.example to this list. */
+export const CONFIG_KEYS = Object.keys(schema.shape);
 
 /** Variables that hold secrets: each may instead be read from the file named by `<NAME>_FILE`. */
 const SECRET_VARS = ['JWT_SECRET', 'ADMIN_PASSWORD', 'DATABASE_URL', 'REDIS_URL'] as const;

@@ -20,6 +20,8 @@ Commands:
   create-admin            Create an administrator
       --email <email> --name <display name> [--password <pw> | --generate-password]
       (asks for what is missing when run in a terminal)
+  create-user             Create a user account, with the same options
+                          (the way in when ALLOW_REGISTRATION=false)
   seed-db [--force]       Add demo users (refused in production unless --force)
   audit verify            Recompute the audit log's hash chain; exit 1 if it was tampered with
   audit purge             Apply the audit retention period now
@@ -96,7 +98,7 @@ async function worker() {
   rt.logger.info({ database: rt.database.kind }, 'worker started');
 }
 
-async function createAdmin(args: string[]) {
+async function createAccount(role: 'admin' | 'user', args: string[]) {
   const { values } = parseArgs({
     args,
     options: {
@@ -108,24 +110,29 @@ async function createAdmin(args: string[]) {
   });
   const interactive = process.stdin.isTTY;
   const email = values.email ?? (interactive ? await ask('Email: ') : undefined);
-  const name = values.name ?? (interactive ? await ask('Display name: ') : 'Administrator');
+  const name =
+    values.name ??
+    (interactive ? await ask('Display name: ') : role === 'admin' ? 'Administrator' : email?.split('@')[0]);
   let password = values.password ?? (values['generate-password'] ? generatePassword() : undefined);
   if (!password && interactive) password = await ask('Password (at least 12 characters): ', { hidden: true });
   if (!email || !password)
-    throw new Error('create-admin needs --email and --password (or --generate-password) when not run in a terminal');
+    throw new Error(`create-${role} needs --email and --password (or --generate-password) when not run in a terminal`);
   const parsedEmail = emailSchema.safeParse(email);
   if (!parsedEmail.success) throw new Error(`invalid email: ${email}`);
   const parsedName = displayNameSchema.safeParse(name);
   if (!parsedName.success) throw new Error('invalid display name');
   if (password.length < 12) throw new Error('the password needs at least 12 characters');
-  await withRuntime(async (rt) => {
-    await rt.services.users.createAdmin(
-      { email: parsedEmail.data, displayName: parsedName.data, password },
-      { ip: null, userAgent: 'uni-manager create-admin', requestId: null },
-    );
-    process.stdout.write(`Administrator ${parsedEmail.data} created.\n`);
-    if (values['generate-password']) process.stdout.write(`Password (shown once): ${password}\n`);
-  }, { logLevel: 'warn' });
+  await withRuntime(
+    async (rt) => {
+      await rt.services.users.createAccount(
+        { email: parsedEmail.data, displayName: parsedName.data, password, role },
+        { ip: null, userAgent: `uni-manager create-${role}`, requestId: null },
+      );
+      process.stdout.write(`${role === 'admin' ? 'Administrator' : 'User'} ${parsedEmail.data} created.\n`);
+      if (values['generate-password']) process.stdout.write(`Password (shown once): ${password}\n`);
+    },
+    { logLevel: 'warn' },
+  );
 }
 
 const DEMO_USERS = [
@@ -137,44 +144,55 @@ const DEMO_USERS = [
 
 async function seedDb(args: string[]) {
   const { values } = parseArgs({ args, options: { force: { type: 'boolean' } } });
-  await withRuntime(async (rt) => {
-    if (rt.config.isProduction && !values.force) throw new Error('seed-db adds demo accounts; refusing in production without --force');
-    const password = generatePassword();
-    let created = 0;
-    for (const u of DEMO_USERS) {
-      try {
-        await rt.services.auth.register(
-          { ...u, password },
-          { ip: '127.0.0.1', userAgent: 'uni-manager seed-db', requestId: null },
-        );
-        created++;
-      } catch (e) {
-        if (!(e instanceof AppError && e.code === 'EMAIL_TAKEN')) throw e;
+  await withRuntime(
+    async (rt) => {
+      if (rt.config.isProduction && !values.force)
+        throw new Error('seed-db adds demo accounts; refusing in production without --force');
+      const password = generatePassword();
+      let created = 0;
+      for (const u of DEMO_USERS) {
+        try {
+          await rt.services.auth.register(
+            { ...u, password },
+            { ip: '127.0.0.1', userAgent: 'uni-manager seed-db', requestId: null },
+          );
+          created++;
+        } catch (e) {
+          if (!(e instanceof AppError && e.code === 'EMAIL_TAKEN')) throw e;
+        }
       }
-    }
-    process.stdout.write(`${created} demo user(s) created${created ? `, all with the password ${password}` : ' (they already existed)'}.\n`);
-    for (const u of DEMO_USERS) process.stdout.write(`  ${u.email}\n`);
-  }, { logLevel: 'warn' });
+      process.stdout.write(
+        `${created} demo user(s) created${created ? `, all with the password ${password}` : ' (they already existed)'}.\n`,
+      );
+      for (const u of DEMO_USERS) process.stdout.write(`  ${u.email}\n`);
+    },
+    { logLevel: 'warn' },
+  );
 }
 
 async function audit(args: string[]) {
   const sub = args[0];
-  await withRuntime(async (rt) => {
-    if (sub === 'verify') {
-      const r = await rt.services.audit.verify();
-      if (r.ok) {
-        process.stdout.write(`audit log intact: ${r.checked} entries verified; head ${r.headHash ?? '(empty)'}\n`);
+  await withRuntime(
+    async (rt) => {
+      if (sub === 'verify') {
+        const r = await rt.services.audit.verify();
+        if (r.ok) {
+          process.stdout.write(`audit log intact: ${r.checked} entries verified; head ${r.headHash ?? '(empty)'}\n`);
+        } else {
+          process.stdout.write(
+            `AUDIT LOG TAMPERED: entry #${r.firstBadId}: ${r.reason} (${r.checked} entries verified before it)\n`,
+          );
+          process.exitCode = 1;
+        }
+      } else if (sub === 'purge') {
+        const r = await rt.services.audit.purgeExpired();
+        process.stdout.write(`${r.deleted} entries older than ${r.cutoff.toISOString()} purged\n`);
       } else {
-        process.stdout.write(`AUDIT LOG TAMPERED: entry #${r.firstBadId}: ${r.reason} (${r.checked} entries verified before it)\n`);
-        process.exitCode = 1;
+        throw new Error('usage: uni-manager audit verify|purge');
       }
-    } else if (sub === 'purge') {
-      const r = await rt.services.audit.purgeExpired();
-      process.stdout.write(`${r.deleted} entries older than ${r.cutoff.toISOString()} purged\n`);
-    } else {
-      throw new Error('usage: uni-manager audit verify|purge');
-    }
-  }, { logLevel: 'warn' });
+    },
+    { logLevel: 'warn' },
+  );
 }
 
 async function main(argv: string[]) {
@@ -185,11 +203,16 @@ async function main(argv: string[]) {
     case 'worker':
       return worker();
     case 'migrate':
-      return withRuntime(async (rt) => {
-        process.stdout.write(`migrations applied (${rt.database.kind})\n`);
-      }, { logLevel: 'warn' });
+      return withRuntime(
+        async (rt) => {
+          process.stdout.write(`migrations applied (${rt.database.kind})\n`);
+        },
+        { logLevel: 'warn' },
+      );
     case 'create-admin':
-      return createAdmin(rest);
+      return createAccount('admin', rest);
+    case 'create-user':
+      return createAccount('user', rest);
     case 'seed-db':
       return seedDb(rest);
     case 'audit':

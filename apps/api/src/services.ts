@@ -24,9 +24,14 @@ export interface Infrastructure {
 export function createServices(infra: Infrastructure) {
   const { config: c, database, redis, clock, logger } = infra;
   const db = database.db;
-  const store: RateLimitStore = redis ? createRedisRateLimitStore(redis, c.REDIS_KEY_PREFIX) : createMemoryRateLimitStore();
+  const store: RateLimitStore = redis
+    ? createRedisRateLimitStore(redis, c.REDIS_KEY_PREFIX)
+    : createMemoryRateLimitStore();
   const limiter = createRateLimiter(store, { enabled: c.RATE_LIMIT_ENABLED });
-  const hasher = createPasswordHasher({ memoryKib: c.PASSWORD_HASH_MEMORY_KIB, iterations: c.PASSWORD_HASH_ITERATIONS });
+  const hasher = createPasswordHasher({
+    memoryKib: c.PASSWORD_HASH_MEMORY_KIB,
+    iterations: c.PASSWORD_HASH_ITERATIONS,
+  });
   const tokens = createTokenService({ secret: c.jwtSecret, accessTtlSeconds: c.ACCESS_TOKEN_TTL });
   const audit = createAuditService({ db, clock, logger, retentionDays: c.AUDIT_RETENTION_DAYS });
   const auth = createAuthService({
@@ -43,7 +48,11 @@ export function createServices(infra: Infrastructure) {
       loginIp: { name: 'login-ip', max: c.RATE_LIMIT_LOGIN_IP_MAX, windowSeconds: c.RATE_LIMIT_LOGIN_WINDOW },
       register: { name: 'register', max: c.RATE_LIMIT_REGISTER_MAX, windowSeconds: c.RATE_LIMIT_REGISTER_WINDOW },
       refresh: { name: 'refresh', max: c.RATE_LIMIT_REFRESH_MAX, windowSeconds: c.RATE_LIMIT_REFRESH_WINDOW },
-      passwordChange: { name: 'password-change', max: c.RATE_LIMIT_LOGIN_MAX, windowSeconds: c.RATE_LIMIT_LOGIN_WINDOW },
+      passwordChange: {
+        name: 'password-change',
+        max: c.RATE_LIMIT_LOGIN_MAX,
+        windowSeconds: c.RATE_LIMIT_LOGIN_WINDOW,
+      },
     },
   });
   const users = createUsersService({ db, clock, hasher });

@@ -25,6 +25,7 @@ export const displayNameSchema = z
   .trim()
   .min(1, 'Enter a display name')
   .max(80, 'At most 80 characters')
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Control characters are not allowed');
 
 export const passwordSchema = z

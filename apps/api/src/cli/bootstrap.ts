@@ -66,8 +66,8 @@ export async function ensureFirstAdmin(rt: Runtime): Promise<void> {
   if ((await countActiveAdmins(rt.database.db)) > 0) return;
   const email = (rt.config.ADMIN_EMAIL ?? 'admin@uni-manager.local').toLowerCase();
   const password = rt.config.ADMIN_PASSWORD ?? generatePassword();
-  await rt.services.users.createAdmin(
-    { email, displayName: 'Administrator', password },
+  await rt.services.users.createAccount(
+    { email, displayName: 'Administrator', password, role: 'admin' },
     { ip: null, userAgent: 'uni-manager serve (first start)', requestId: null },
   );
   const shown = rt.config.ADMIN_PASSWORD ? '(the value of ADMIN_PASSWORD)' : password;

@@ -11,8 +11,19 @@ export const REDACT_PATHS = [
   'res.headers["set-cookie"]',
   'headers.authorization',
   'headers.cookie',
-  ...['password', 'newPassword', 'currentPassword', 'passwordHash', 'token', 'accessToken', 'refreshToken', 'secret', 'tokenSecret', 'jwtSecret', 'apiToken']
-    .flatMap((k) => [k, `*.${k}`]),
+  ...[
+    'password',
+    'newPassword',
+    'currentPassword',
+    'passwordHash',
+    'token',
+    'accessToken',
+    'refreshToken',
+    'secret',
+    'tokenSecret',
+    'jwtSecret',
+    'apiToken',
+  ].flatMap((k) => [k, `*.${k}`]),
 ];
 
 export function createLogger(opts: { level: string; destination?: pino.DestinationStream }): Logger {

@@ -163,7 +163,10 @@ export function refreshCookieFrom(res: LightMyRequestResponse): string {
   return c.value;
 }
 
-export async function register(app: FastifyInstance, over: Partial<{ email: string; displayName: string; password: string }> = {}): Promise<Client> {
+export async function register(
+  app: FastifyInstance,
+  over: Partial<{ email: string; displayName: string; password: string }> = {},
+): Promise<Client> {
   const ip = nextIp();
   const email = over.email ?? `user-${randomBytes(5).toString('hex')}@example.org`;
   const res = await app.inject({
@@ -177,7 +180,12 @@ export async function register(app: FastifyInstance, over: Partial<{ email: stri
   return { ip, token: body.accessToken, cookie: refreshCookieFrom(res), userId: body.user.id, email: body.user.email };
 }
 
-export async function login(app: FastifyInstance, email: string, password = STRONG_PASSWORD, ip = nextIp()): Promise<Client> {
+export async function login(
+  app: FastifyInstance,
+  email: string,
+  password = STRONG_PASSWORD,
+  ip = nextIp(),
+): Promise<Client> {
   const res = await app.inject({
     method: 'POST',
     url: '/api/v1/auth/login',
@@ -190,8 +198,14 @@ export async function login(app: FastifyInstance, email: string, password = STRO
 }
 
 /** An administrator created the way the CLI does it, then signed in over HTTP. */
-export async function createAdmin(t: TestApp, email = `admin-${randomBytes(4).toString('hex')}@example.org`): Promise<Client> {
-  await t.services.users.createAdmin({ email, displayName: 'Admin', password: STRONG_PASSWORD }, { ip: null, userAgent: 'test', requestId: null });
+export async function createAdmin(
+  t: TestApp,
+  email = `admin-${randomBytes(4).toString('hex')}@example.org`,
+): Promise<Client> {
+  await t.services.users.createAccount(
+    { email, displayName: 'Admin', password: STRONG_PASSWORD, role: 'admin' },
+    { ip: null, userAgent: 'test', requestId: null },
+  );
   return login(t.app, email);
 }
 

@@ -9,8 +9,12 @@ export const users = pgTable(
     email: text('email').notNull().unique(),
     displayName: text('display_name').notNull(),
     passwordHash: text('password_hash').notNull(),
-    role: text('role', { enum: ['user', 'admin'] }).notNull().default('user'),
-    state: text('state', { enum: ['active', 'suspended', 'banned'] }).notNull().default('active'),
+    role: text('role', { enum: ['user', 'admin'] })
+      .notNull()
+      .default('user'),
+    state: text('state', { enum: ['active', 'suspended', 'banned'] })
+      .notNull()
+      .default('active'),
     stateReason: text('state_reason'),
     stateChangedAt: timestamp('state_changed_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

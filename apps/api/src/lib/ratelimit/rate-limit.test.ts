@@ -15,7 +15,10 @@ import { createRateLimiter } from './rate-limiter.js';
 describe('fixed-window limiter', () => {
   it('allows max hits per window, then refuses with the time left, then resets', async () => {
     let now = 1_000_000;
-    const limiter = createRateLimiter(createMemoryRateLimitStore(() => now), { enabled: true });
+    const limiter = createRateLimiter(
+      createMemoryRateLimitStore(() => now),
+      { enabled: true },
+    );
     const rule = { name: 't', max: 3, windowSeconds: 60 };
     for (let i = 0; i < 3; i++) expect((await limiter.consume(rule, 'k')).allowed).toBe(true);
     now += 20_000;
@@ -27,9 +30,17 @@ describe('fixed-window limiter', () => {
   });
 
   it('fails closed with a clear 503 when its store is unreachable', async () => {
-    const broken = { hit: async () => { throw new Error('ECONNREFUSED'); }, reset: async () => {}, close: async () => {} };
+    const broken = {
+      hit: async () => {
+        throw new Error('ECONNREFUSED');
+      },
+      reset: async () => {},
+      close: async () => {},
+    };
     const limiter = createRateLimiter(broken, { enabled: true });
-    await expect(limiter.consume({ name: 'x', max: 1, windowSeconds: 1 }, 'k')).rejects.toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+    await expect(limiter.consume({ name: 'x', max: 1, windowSeconds: 1 }, 'k')).rejects.toMatchObject({
+      code: 'SERVICE_UNAVAILABLE',
+    });
   });
 });
 
@@ -41,8 +52,18 @@ afterAll(async () => {
   await tdb.drop();
 });
 
-const attempt = (app: Awaited<ReturnType<typeof buildTestApp>>, ip: string, email: string, password = 'wrong-password-x') =>
-  app.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'x-forwarded-for': ip }, payload: { email, password } });
+const attempt = (
+  app: Awaited<ReturnType<typeof buildTestApp>>,
+  ip: string,
+  email: string,
+  password = 'wrong-password-x',
+) =>
+  app.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    headers: { 'x-forwarded-for': ip },
+    payload: { email, password },
+  });
 
 describe('login limits (in memory)', () => {
   it('allows 5 attempts per (IP, email) in 5 minutes, then 429 with Retry-After; other emails still pass', async () => {
@@ -79,7 +100,13 @@ describe('login limits (in memory)', () => {
     const t = await buildTestApp({ database: tdb.database, env: { RATE_LIMIT_REGISTER_MAX: '2' } });
     try {
       const ip = nextIp();
-      const reg = (i: number) => t.app.inject({ method: 'POST', url: '/api/v1/auth/register', headers: { 'x-forwarded-for': ip }, payload: { email: `r${i}-${ip}@example.org`, displayName: 'R', password: 'violet-Harbour-73-lantern' } });
+      const reg = (i: number) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/register',
+          headers: { 'x-forwarded-for': ip },
+          payload: { email: `r${i}-${ip}@example.org`, displayName: 'R', password: 'violet-Harbour-73-lantern' },
+        });
       expect((await reg(1)).statusCode).toBe(201);
       expect((await reg(2)).statusCode).toBe(201);
       expect((await reg(3)).statusCode).toBe(429);

@@ -125,7 +125,13 @@ export async function verifyAuditChain(db: Executor, batch = 1000): Promise<Veri
       .limit(batch);
     if (rows.length === 0) break;
     for (const r of rows) {
-      const bad = (reason: string): VerifyResult => ({ ok: false, checked, headHash: prev, firstBadId: r.id.toString(), reason });
+      const bad = (reason: string): VerifyResult => ({
+        ok: false,
+        checked,
+        headHash: prev,
+        firstBadId: r.id.toString(),
+        reason,
+      });
       if (prev === null) {
         // The oldest row must start the chain, or follow a recorded retention purge.
         if (!anchors.has(r.prevHash)) return bad('the oldest row links to a row that no purge record accounts for');

@@ -32,7 +32,10 @@ const db = () => t.database.db;
 
 /** The database's own refusal, found through Drizzle's "Failed query" wrapper. */
 async function expectAppendOnly(p: Promise<unknown>) {
-  const e = await p.then(() => null, (err: unknown) => err as Error & { cause?: Error });
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err as Error & { cause?: Error },
+  );
   expect(e, 'statement should have been refused').not.toBeNull();
   expect(`${e!.message} ${e!.cause?.message ?? ''}`).toMatch(/audit_log is append-only/);
 }
@@ -66,7 +69,8 @@ describe('audit verify', () => {
       for (let i = 0; i < 5; i++) await register(app.app);
       const ok = await app.services.audit.verify();
       expect(ok).toMatchObject({ ok: true, checked: 5 });
-      const [row] = (await fresh.database.db.execute(sql`select id from audit_log order by id limit 1 offset 2`)).rows as { id: string }[];
+      const [row] = (await fresh.database.db.execute(sql`select id from audit_log order by id limit 1 offset 2`))
+        .rows as { id: string }[];
       await fresh.database.db.transaction(async (tx) => {
         await tx.execute(sql`alter table audit_log disable trigger user`);
         await tx.execute(sql`update audit_log set details = '{"displayName":"Mallory"}' where id = ${row!.id}`);
@@ -145,11 +149,21 @@ describe('retention', () => {
 describe('admin audit search', () => {
   it('filters by action, actor, target, text and dates; users are refused', async () => {
     const u = await register(t.app);
-    await t.app.inject({ method: 'POST', url: `/api/v1/admin/users/${u.userId}/suspend`, headers: auth(admin), payload: { reason: 'Spam' } });
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/admin/users/${u.userId}/suspend`,
+      headers: auth(admin),
+      payload: { reason: 'Spam' },
+    });
     const get = (q: string) => t.app.inject({ url: `/api/v1/admin/audit?${q}`, headers: auth(admin) });
     const byAction = (await get(`action=user.suspended&targetId=${u.userId}`)).json();
     expect(byAction.total).toBe(1);
-    expect(byAction.items[0]).toMatchObject({ actorId: admin.userId, actorEmail: admin.email, targetType: 'user', details: { reason: 'Spam' } });
+    expect(byAction.items[0]).toMatchObject({
+      actorId: admin.userId,
+      actorEmail: admin.email,
+      targetType: 'user',
+      details: { reason: 'Spam' },
+    });
     expect(byAction.items[0].requestId).toBeTruthy();
     expect((await get(`actorId=${admin.userId}&action=user.suspended`)).json().total).toBeGreaterThanOrEqual(1);
     expect((await get(`q=${encodeURIComponent(u.userId)}`)).json().total).toBeGreaterThanOrEqual(2);

@@ -140,10 +140,7 @@ export async function recordLogin(db: Executor, userId: string, now: Date, newHa
 }
 
 export async function setPassword(db: Executor, userId: string, passwordHash: string, now: Date) {
-  await db
-    .update(users)
-    .set({ passwordHash, passwordChangedAt: now, updatedAt: now })
-    .where(eq(users.id, userId));
+  await db.update(users).set({ passwordHash, passwordChangedAt: now, updatedAt: now }).where(eq(users.id, userId));
 }
 
 export async function countActiveAdmins(db: Executor): Promise<number> {

@@ -26,19 +26,43 @@ afterAll(async () => {
 });
 
 const post = (url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-  t.app.inject({ method: 'POST', url: `/api/v1${url}`, payload: payload as object, headers: { 'x-forwarded-for': nextIp(), ...headers } });
+  t.app.inject({
+    method: 'POST',
+    url: `/api/v1${url}`,
+    payload: payload as object,
+    headers: { 'x-forwarded-for': nextIp(), ...headers },
+  });
 
 async function auditActions(targetOrActor: string) {
-  const page = await t.services.audit.search({ page: 1, pageSize: 100, q: undefined, actorId: undefined, targetId: undefined, action: undefined, targetType: undefined, from: undefined, to: undefined });
+  const page = await t.services.audit.search({
+    page: 1,
+    pageSize: 100,
+    q: undefined,
+    actorId: undefined,
+    targetId: undefined,
+    action: undefined,
+    targetType: undefined,
+    from: undefined,
+    to: undefined,
+  });
   return page.items.filter((e) => e.actorId === targetOrActor || e.targetId === targetOrActor).map((e) => e.action);
 }
 
 describe('register', () => {
   it('creates an account, signs it in and records the event', async () => {
-    const res = await post('/auth/register', { email: '  Ada.Lovelace@Example.ORG ', displayName: 'Ada', password: STRONG_PASSWORD });
+    const res = await post('/auth/register', {
+      email: '  Ada.Lovelace@Example.ORG ',
+      displayName: 'Ada',
+      password: STRONG_PASSWORD,
+    });
     expect(res.statusCode).toBe(201);
     const body = res.json();
-    expect(body.user).toMatchObject({ email: 'ada.lovelace@example.org', displayName: 'Ada', role: 'user', state: 'active' });
+    expect(body.user).toMatchObject({
+      email: 'ada.lovelace@example.org',
+      displayName: 'Ada',
+      role: 'user',
+      state: 'active',
+    });
     expect(body.accessToken.split('.')).toHaveLength(3);
     const cookie = res.cookies.find((c) => c.name === 'um_refresh')!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/api/v1/auth' });
@@ -48,7 +72,11 @@ describe('register', () => {
 
   it('treats emails case-insensitively for uniqueness', async () => {
     await post('/auth/register', { email: 'grace@example.org', displayName: 'Grace', password: STRONG_PASSWORD });
-    const res = await post('/auth/register', { email: 'GRACE@example.org', displayName: 'Grace 2', password: STRONG_PASSWORD });
+    const res = await post('/auth/register', {
+      email: 'GRACE@example.org',
+      displayName: 'Grace 2',
+      password: STRONG_PASSWORD,
+    });
     expect(res.statusCode).toBe(409);
     expect(res.json().error).toMatchObject({ code: 'EMAIL_TAKEN', details: { fields: [{ path: 'email' }] } });
   });
@@ -68,7 +96,11 @@ describe('register', () => {
   });
 
   it('refuses a password that contains the email name', async () => {
-    const res = await post('/auth/register', { email: 'margaret.hamilton@example.org', displayName: 'M', password: 'margaret.hamilton-2024' });
+    const res = await post('/auth/register', {
+      email: 'margaret.hamilton@example.org',
+      displayName: 'M',
+      password: 'margaret.hamilton-2024',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('WEAK_PASSWORD');
   });
@@ -92,13 +124,27 @@ describe('register', () => {
   });
 
   it('answers malformed JSON, a wrong content type and an oversized body clearly', async () => {
-    const bad = await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', headers: { 'content-type': 'application/json' }, payload: '{"email": "x@y.org",' });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"email": "x@y.org",',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('MALFORMED_REQUEST');
-    const text = await t.app.inject({ method: 'POST', url: '/api/v1/auth/register', headers: { 'content-type': 'text/plain' }, payload: 'hello' });
+    const text = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      headers: { 'content-type': 'text/plain' },
+      payload: 'hello',
+    });
     expect(text.statusCode).toBe(415);
     expect(text.json().error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
-    const huge = await post('/auth/register', { email: 'h@example.org', displayName: 'H', password: 'x'.repeat(t.config.BODY_LIMIT_BYTES) });
+    const huge = await post('/auth/register', {
+      email: 'h@example.org',
+      displayName: 'H',
+      password: 'x'.repeat(t.config.BODY_LIMIT_BYTES),
+    });
     expect(huge.statusCode).toBe(413);
     expect(huge.json().error.code).toBe('PAYLOAD_TOO_LARGE');
   });
@@ -106,7 +152,11 @@ describe('register', () => {
   it('is refused when registration is closed', async () => {
     const closed = await buildTestApp({ database: tdb.database, env: { ALLOW_REGISTRATION: 'false' } });
     try {
-      const res = await closed.app.inject({ method: 'POST', url: '/api/v1/auth/register', payload: { email: 'closed@example.org', displayName: 'C', password: STRONG_PASSWORD } });
+      const res = await closed.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/register',
+        payload: { email: 'closed@example.org', displayName: 'C', password: STRONG_PASSWORD },
+      });
       expect(res.statusCode).toBe(403);
       expect(res.json().error.code).toBe('FORBIDDEN');
     } finally {
@@ -131,7 +181,10 @@ describe('login', () => {
     const unknown = await post('/auth/login', { email: 'nobody@example.org', password: 'not-the-password-at-all' });
     for (const res of [wrong, unknown]) {
       expect(res.statusCode).toBe(401);
-      expect(res.json().error).toMatchObject({ code: 'INVALID_CREDENTIALS', message: 'Email or password is incorrect' });
+      expect(res.json().error).toMatchObject({
+        code: 'INVALID_CREDENTIALS',
+        message: 'Email or password is incorrect',
+      });
     }
     expect(await auditActions(u.userId)).toContain('auth.login_failed');
   });
@@ -141,8 +194,12 @@ describe('access tokens', () => {
   it('401 without a token, with garbage, with a malformed header, and after expiry', async () => {
     const u = await register(t.app);
     expect((await t.app.inject({ url: '/api/v1/me' })).json().error.code).toBe('UNAUTHENTICATED');
-    expect((await t.app.inject({ url: '/api/v1/me', headers: { authorization: 'Bearer abc.def.ghi' } })).statusCode).toBe(401);
-    expect((await t.app.inject({ url: '/api/v1/me', headers: { authorization: 'Basic Zm9vOmJhcg==' } })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ url: '/api/v1/me', headers: { authorization: 'Bearer abc.def.ghi' } })).statusCode,
+    ).toBe(401);
+    expect(
+      (await t.app.inject({ url: '/api/v1/me', headers: { authorization: 'Basic Zm9vOmJhcg==' } })).statusCode,
+    ).toBe(401);
     clock.advance(t.config.ACCESS_TOKEN_TTL * 1000 + 1000);
     const expired = await t.app.inject({ url: '/api/v1/me', headers: auth(u) });
     expect(expired.statusCode).toBe(401);
@@ -150,7 +207,11 @@ describe('access tokens', () => {
   });
 
   it('is rejected once signed with another secret', async () => {
-    const other = await buildTestApp({ database: tdb.database, clock, env: { JWT_SECRET: 'another-secret-entirely-0123456789-abcdefgh' } });
+    const other = await buildTestApp({
+      database: tdb.database,
+      clock,
+      env: { JWT_SECRET: 'another-secret-entirely-0123456789-abcdefgh' },
+    });
     try {
       const u = await register(other.app);
       const res = await t.app.inject({ url: '/api/v1/me', headers: auth(u) });
@@ -163,7 +224,12 @@ describe('access tokens', () => {
 
 describe('refresh', () => {
   const refresh = (cookie?: string) =>
-    t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', headers: { 'x-forwarded-for': nextIp() }, ...(cookie ? { cookies: { um_refresh: cookie } } : {}) });
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      headers: { 'x-forwarded-for': nextIp() },
+      ...(cookie ? { cookies: { um_refresh: cookie } } : {}),
+    });
 
   it('rotates the refresh token on every use', async () => {
     const u = await register(t.app);
@@ -173,7 +239,9 @@ describe('refresh', () => {
     expect(next).not.toBe(u.cookie);
     const r2 = await refresh(next);
     expect(r2.statusCode).toBe(200);
-    expect((await t.app.inject({ url: '/api/v1/me', headers: auth({ token: r2.json().accessToken }) })).statusCode).toBe(200);
+    expect(
+      (await t.app.inject({ url: '/api/v1/me', headers: auth({ token: r2.json().accessToken }) })).statusCode,
+    ).toBe(200);
   });
 
   it('treats reuse of a rotated token as theft and revokes the whole family', async () => {
@@ -209,11 +277,20 @@ describe('refresh', () => {
 describe('logout', () => {
   it('ends the session: its refresh cookie and access token stop working', async () => {
     const u = await register(t.app);
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: auth(u), cookies: { um_refresh: u.cookie } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: auth(u),
+      cookies: { um_refresh: u.cookie },
+    });
     expect(res.statusCode).toBe(204);
     expect(res.cookies.find((c) => c.name === 'um_refresh')?.value).toBe('');
     expect((await t.app.inject({ url: '/api/v1/me', headers: auth(u) })).json().error.code).toBe('SESSION_REVOKED');
-    const again = await t.app.inject({ method: 'POST', url: '/api/v1/auth/refresh', cookies: { um_refresh: u.cookie } });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/refresh',
+      cookies: { um_refresh: u.cookie },
+    });
     expect(again.statusCode).toBe(401);
     expect(await auditActions(u.userId)).toContain('auth.logout');
   });
@@ -226,10 +303,20 @@ describe('logout', () => {
 describe('profile and password', () => {
   it('updates the display name and audits before/after', async () => {
     const u = await register(t.app, { displayName: 'Old' });
-    const res = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: auth(u), payload: { displayName: '  New Name ' } });
+    const res = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/me',
+      headers: auth(u),
+      payload: { displayName: '  New Name ' },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().user.displayName).toBe('New Name');
-    const bad = await t.app.inject({ method: 'PATCH', url: '/api/v1/me', headers: auth(u), payload: { displayName: 7 } });
+    const bad = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/v1/me',
+      headers: auth(u),
+      payload: { displayName: 7 },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details.fields[0].path).toBe('displayName');
   });
@@ -237,12 +324,30 @@ describe('profile and password', () => {
   it('changes the password, signs out every other session, keeps this one', async () => {
     const u = await register(t.app);
     const other = await login(t.app, u.email);
-    const wrong = await t.app.inject({ method: 'POST', url: '/api/v1/me/password', headers: auth(u), payload: { currentPassword: 'wrong-password-here', newPassword: 'another-Strong-pass-42' } });
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/me/password',
+      headers: auth(u),
+      payload: { currentPassword: 'wrong-password-here', newPassword: 'another-Strong-pass-42' },
+    });
     expect(wrong.statusCode).toBe(400);
-    expect(wrong.json().error).toMatchObject({ code: 'WRONG_PASSWORD', details: { fields: [{ path: 'currentPassword' }] } });
-    const weak = await t.app.inject({ method: 'POST', url: '/api/v1/me/password', headers: auth(u), payload: { currentPassword: STRONG_PASSWORD, newPassword: 'password1234' } });
+    expect(wrong.json().error).toMatchObject({
+      code: 'WRONG_PASSWORD',
+      details: { fields: [{ path: 'currentPassword' }] },
+    });
+    const weak = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/me/password',
+      headers: auth(u),
+      payload: { currentPassword: STRONG_PASSWORD, newPassword: 'password1234' },
+    });
     expect(weak.json().error.code).toBe('WEAK_PASSWORD');
-    const ok = await t.app.inject({ method: 'POST', url: '/api/v1/me/password', headers: auth(u), payload: { currentPassword: STRONG_PASSWORD, newPassword: 'another-Strong-pass-42' } });
+    const ok = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/me/password',
+      headers: auth(u),
+      payload: { currentPassword: STRONG_PASSWORD, newPassword: 'another-Strong-pass-42' },
+    });
     expect(ok.statusCode).toBe(204);
     expect((await t.app.inject({ url: '/api/v1/me', headers: auth(u) })).statusCode).toBe(200);
     expect((await t.app.inject({ url: '/api/v1/me', headers: auth(other) })).json().error.code).toBe('SESSION_REVOKED');
@@ -264,14 +369,20 @@ describe('sessions', () => {
     const victim = items.find((s) => !s.current)!;
     const del = await t.app.inject({ method: 'DELETE', url: `/api/v1/me/sessions/${victim.id}`, headers: auth(u) });
     expect(del.statusCode).toBe(204);
-    expect((await t.app.inject({ url: '/api/v1/me', headers: auth(second) })).json().error.code).toBe('SESSION_REVOKED');
+    expect((await t.app.inject({ url: '/api/v1/me', headers: auth(second) })).json().error.code).toBe(
+      'SESSION_REVOKED',
+    );
   });
 
   it("answers 404 for another user's session and 400 for a malformed id", async () => {
     const a = await register(t.app);
     const b = await register(t.app);
     const bSessions = (await t.app.inject({ url: '/api/v1/me/sessions', headers: auth(b) })).json().items;
-    const res = await t.app.inject({ method: 'DELETE', url: `/api/v1/me/sessions/${bSessions[0].id}`, headers: auth(a) });
+    const res = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/me/sessions/${bSessions[0].id}`,
+      headers: auth(a),
+    });
     expect(res.statusCode).toBe(404);
     expect(res.json().error.code).toBe('NOT_FOUND');
     expect((await t.app.inject({ url: '/api/v1/me', headers: auth(b) })).statusCode).toBe(200);

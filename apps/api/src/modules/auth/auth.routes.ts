@@ -56,7 +56,10 @@ export function authRoutes(deps: AuthRoutesDeps) {
         summary: 'Create an account and sign in',
         tags,
         body: registerBodySchema,
-        response: { 201: authSessionSchema, ...errors('VALIDATION_FAILED', 'WEAK_PASSWORD', 'EMAIL_TAKEN', 'FORBIDDEN', 'RATE_LIMITED') },
+        response: {
+          201: authSessionSchema,
+          ...errors('VALIDATION_FAILED', 'WEAK_PASSWORD', 'EMAIL_TAKEN', 'FORBIDDEN', 'RATE_LIMITED'),
+        },
       },
       handler: async (req, reply) => {
         const s = await auth.register(req.body, req.meta);

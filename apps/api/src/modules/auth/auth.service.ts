@@ -88,7 +88,12 @@ export function createAuthService(deps: AuthServiceDeps) {
     return { sessionId, refreshToken, refreshExpiresAt };
   }
 
-  async function issue(user: UserRow, sessionId: string, refreshToken: string, refreshExpiresAt: Date): Promise<IssuedSession> {
+  async function issue(
+    user: UserRow,
+    sessionId: string,
+    refreshToken: string,
+    refreshExpiresAt: Date,
+  ): Promise<IssuedSession> {
     const access = await tokens.signAccess({ userId: user.id, sessionId }, clock.now());
     return {
       body: { user: toUser(user), accessToken: access.token, accessTokenExpiresAt: access.expiresAt.toISOString() },
@@ -98,8 +103,12 @@ export function createAuthService(deps: AuthServiceDeps) {
   }
 
   return {
-    async register(input: { email: string; displayName: string; password: string }, meta: RequestMeta): Promise<IssuedSession> {
-      if (!deps.allowRegistration) throw new AppError('FORBIDDEN', 'Registration is closed; ask an administrator for an account');
+    async register(
+      input: { email: string; displayName: string; password: string },
+      meta: RequestMeta,
+    ): Promise<IssuedSession> {
+      if (!deps.allowRegistration)
+        throw new AppError('FORBIDDEN', 'Registration is closed; ask an administrator for an account');
       await limit(rules.register, meta.ip ?? 'unknown');
       const weak = passwordWeakness(input.password, input);
       if (weak) throw AppError.field('WEAK_PASSWORD', 'password', weak);
@@ -132,7 +141,8 @@ export function createAuthService(deps: AuthServiceDeps) {
           return issue(user!, s.sessionId, s.refreshToken, s.refreshExpiresAt);
         });
       } catch (e) {
-        if (isUniqueViolation(e)) throw AppError.field('EMAIL_TAKEN', 'email', 'An account with this email already exists');
+        if (isUniqueViolation(e))
+          throw AppError.field('EMAIL_TAKEN', 'email', 'An account with this email already exists');
         throw e;
       }
     },
@@ -250,7 +260,13 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (!sessionId || !userId) return;
       await db.transaction(async (tx) => {
         if (await repo.revokeSession(tx, sessionId, 'logout', clock.now()))
-          await audit(tx, meta, { action: 'auth.logout', actorId: userId, actorEmail: email, targetType: 'session', targetId: sessionId });
+          await audit(tx, meta, {
+            action: 'auth.logout',
+            actorId: userId,
+            actorEmail: email,
+            targetType: 'session',
+            targetId: sessionId,
+          });
       });
     },
 
@@ -295,7 +311,11 @@ export function createAuthService(deps: AuthServiceDeps) {
       });
     },
 
-    async changePassword(actor: Actor, input: { currentPassword: string; newPassword: string }, meta: RequestMeta): Promise<void> {
+    async changePassword(
+      actor: Actor,
+      input: { currentPassword: string; newPassword: string },
+      meta: RequestMeta,
+    ): Promise<void> {
       await limit(rules.passwordChange, actor.userId);
       const u = await repo.findUserById(db, actor.userId);
       if (!u) throw AppError.notFound('User');

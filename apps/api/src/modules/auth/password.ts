@@ -43,7 +43,10 @@ function commonPasswords(): Set<string> {
  * SP 800-63B: no composition rules, but no known-breached or trivially
  * guessable passwords, and nothing built from the user's own identity.
  */
-export function passwordWeakness(password: string, context: { email?: string; displayName?: string } = {}): string | null {
+export function passwordWeakness(
+  password: string,
+  context: { email?: string; displayName?: string } = {},
+): string | null {
   const lower = password.toLowerCase();
   if (commonPasswords().has(lower)) return 'This password is too common; choose another';
   if (new Set(lower).size <= 2) return 'This password repeats too few characters';

@@ -37,7 +37,8 @@ export function createTokenService(opts: { secret: string; accessTtlSeconds: num
         if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') throw new Error('claims');
         return { userId: payload.sub, sessionId: payload.sid };
       } catch (e) {
-        if (e instanceof joseErrors.JWTExpired) throw new AppError('TOKEN_EXPIRED', 'Your session token has expired; refresh it');
+        if (e instanceof joseErrors.JWTExpired)
+          throw new AppError('TOKEN_EXPIRED', 'Your session token has expired; refresh it');
         throw new AppError('UNAUTHENTICATED', 'The access token is invalid');
       }
     },

@@ -37,8 +37,17 @@ export function healthRoutes(deps: HealthDeps) {
     r.get(paths.health, {
       config: { access: 'public' },
       logLevel: 'warn',
-      schema: { operationId: 'liveness', summary: 'The process is up', tags: ['health'], response: { 200: livenessSchema } },
-      handler: async () => ({ status: 'ok' as const, version: deps.version, uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000) }),
+      schema: {
+        operationId: 'liveness',
+        summary: 'The process is up',
+        tags: ['health'],
+        response: { 200: livenessSchema },
+      },
+      handler: async () => ({
+        status: 'ok' as const,
+        version: deps.version,
+        uptimeSeconds: Math.round((Date.now() - deps.startedAt) / 1000),
+      }),
     });
     r.get(paths.ready, {
       config: { access: 'public' },

@@ -34,7 +34,8 @@ export async function listUsers(db: Executor, q: ListUsersQuery, now: Date) {
   const dir = q.order === 'asc' ? asc : desc;
   const col = sortColumns[q.sort];
   // nulls (never logged in) sort last whichever the direction; id breaks ties so pages never overlap.
-  const order = q.sort === 'lastLoginAt' ? [sql`${col} ${sql.raw(q.order)} nulls last`, dir(users.id)] : [dir(col), dir(users.id)];
+  const order =
+    q.sort === 'lastLoginAt' ? [sql`${col} ${sql.raw(q.order)} nulls last`, dir(users.id)] : [dir(col), dir(users.id)];
   const [rows, [total]] = await Promise.all([
     db
       .select({ user: users, activeSessions: activeSessionsOf(now) })

@@ -63,12 +63,25 @@ export function usersRoutes(deps: { users: UsersService }) {
     });
 
     for (const [path, action, op, summary] of [
-      [paths.adminUserSuspend, 'suspend', 'suspendUser', 'Suspend an account: it is signed out everywhere and cannot sign in'],
+      [
+        paths.adminUserSuspend,
+        'suspend',
+        'suspendUser',
+        'Suspend an account: it is signed out everywhere and cannot sign in',
+      ],
       [paths.adminUserBan, 'ban', 'banUser', 'Ban an account: it is signed out everywhere and cannot sign in'],
     ] as const) {
       r.post(path, {
         config,
-        schema: { operationId: op, summary, tags, security: bearer, params: idParamsSchema, body: stateReasonBodySchema, response: { 200: adminUserSchema, ...changeErrors } },
+        schema: {
+          operationId: op,
+          summary,
+          tags,
+          security: bearer,
+          params: idParamsSchema,
+          body: stateReasonBodySchema,
+          response: { 200: adminUserSchema, ...changeErrors },
+        },
         handler: async (req) => users.changeState(actorOf(req), req.params.id, action, req.body.reason, req.meta),
       });
     }
@@ -78,7 +91,14 @@ export function usersRoutes(deps: { users: UsersService }) {
     ] as const) {
       r.post(path, {
         config,
-        schema: { operationId: op, summary, tags, security: bearer, params: idParamsSchema, response: { 200: adminUserSchema, ...changeErrors } },
+        schema: {
+          operationId: op,
+          summary,
+          tags,
+          security: bearer,
+          params: idParamsSchema,
+          response: { 200: adminUserSchema, ...changeErrors },
+        },
         handler: async (req) => users.changeState(actorOf(req), req.params.id, action, null, req.meta),
       });
     }

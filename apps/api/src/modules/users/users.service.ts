@@ -21,7 +21,14 @@ export interface UsersServiceDeps {
 type StateAction = 'suspend' | 'unsuspend' | 'ban' | 'unban';
 
 /** Which state each action leads to, and from which states it may start. */
-const transitions: Record<StateAction, { from: AccountState[]; to: AccountState; audit: 'user.suspended' | 'user.unsuspended' | 'user.banned' | 'user.unbanned' }> = {
+const transitions: Record<
+  StateAction,
+  {
+    from: AccountState[];
+    to: AccountState;
+    audit: 'user.suspended' | 'user.unsuspended' | 'user.banned' | 'user.unbanned';
+  }
+> = {
   suspend: { from: ['active'], to: 'suspended', audit: 'user.suspended' },
   unsuspend: { from: ['suspended'], to: 'active', audit: 'user.unsuspended' },
   ban: { from: ['active', 'suspended'], to: 'banned', audit: 'user.banned' },
@@ -45,7 +52,8 @@ export function createUsersService(deps: UsersServiceDeps) {
   async function guardLastAdmin(tx: Parameters<Parameters<Db['transaction']>[0]>[0], target: UserRow) {
     if (target.role !== 'admin' || target.state !== 'active') return;
     const admins = await repo.lockActiveAdmins(tx);
-    if (admins.length <= 1) throw new AppError('LAST_ADMIN', 'This is the last active administrator; promote another user first');
+    if (admins.length <= 1)
+      throw new AppError('LAST_ADMIN', 'This is the last active administrator; promote another user first');
   }
 
   return {
@@ -53,11 +61,17 @@ export function createUsersService(deps: UsersServiceDeps) {
 
     async list(q: ListUsersQuery): Promise<UserPage> {
       const { rows, total } = await repo.listUsers(db, q, clock.now());
-      return { items: rows.map((r) => toAdminUser(r.user, r.activeSessions)), total, page: q.page, pageSize: q.pageSize };
+      return {
+        items: rows.map((r) => toAdminUser(r.user, r.activeSessions)),
+        total,
+        page: q.page,
+        pageSize: q.pageSize,
+      };
     },
 
     async changeRole(actor: Actor, id: string, role: Role, meta: RequestMeta): Promise<AdminUser> {
-      if (id === actor.userId) throw new AppError('SELF_ACTION', 'You cannot change your own role; ask another administrator');
+      if (id === actor.userId)
+        throw new AppError('SELF_ACTION', 'You cannot change your own role; ask another administrator');
       await db.transaction(async (tx) => {
         const target = await repo.lockUser(tx, id);
         if (!target) throw AppError.notFound('User');
@@ -81,7 +95,13 @@ export function createUsersService(deps: UsersServiceDeps) {
       return get(id);
     },
 
-    async changeState(actor: Actor, id: string, action: StateAction, reason: string | null, meta: RequestMeta): Promise<AdminUser> {
+    async changeState(
+      actor: Actor,
+      id: string,
+      action: StateAction,
+      reason: string | null,
+      meta: RequestMeta,
+    ): Promise<AdminUser> {
       if (id === actor.userId) throw new AppError('SELF_ACTION', 'You cannot change the state of your own account');
       const t = transitions[action];
       await db.transaction(async (tx) => {
@@ -124,8 +144,11 @@ export function createUsersService(deps: UsersServiceDeps) {
       return get(id);
     },
 
-    /** For the CLI and first start: an admin account, created or promoted. */
-    async createAdmin(input: { email: string; displayName: string; password: string }, meta: RequestMeta): Promise<{ id: string; created: boolean }> {
+    /** For the CLI and first start: an account created by an operator, not by registration. */
+    async createAccount(
+      input: { email: string; displayName: string; password: string; role: Role },
+      meta: RequestMeta,
+    ): Promise<{ id: string }> {
       const weak = passwordWeakness(input.password, input);
       if (weak) throw AppError.field('WEAK_PASSWORD', 'password', weak);
       const passwordHash = await deps.hasher.hash(input.password);
@@ -138,20 +161,27 @@ export function createUsersService(deps: UsersServiceDeps) {
             email: input.email,
             displayName: input.displayName,
             passwordHash,
-            role: 'admin',
+            role: input.role,
             createdAt: now,
             updatedAt: now,
             passwordChangedAt: now,
           });
           await appendAudit(
             tx,
-            { action: 'user.created', targetType: 'user', targetId: id, details: { email: input.email, role: 'admin', via: 'cli' }, ...meta },
+            {
+              action: 'user.created',
+              targetType: 'user',
+              targetId: id,
+              details: { email: input.email, role: input.role, via: 'cli' },
+              ...meta,
+            },
             now,
           );
-          return { id, created: true };
+          return { id };
         });
       } catch (e) {
-        if (isUniqueViolation(e)) throw AppError.field('EMAIL_TAKEN', 'email', 'An account with this email already exists');
+        if (isUniqueViolation(e))
+          throw AppError.field('EMAIL_TAKEN', 'email', 'An account with this email already exists');
         throw e;
       }
     },

@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+// `npm start`: install what is missing, build what is stale, then run the API
+// (which migrates its database and creates the first admin) and the web, and
+// stop both on Ctrl-C or SIGTERM.
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import {
+  ROOT,
+  bold,
+  buildStale,
+  checkNode,
+  dim,
+  ensureDependencies,
+  fail,
+  green,
+  portFree,
+  red,
+  startChild,
+  step,
+  stopChildren,
+  waitFor,
+  yellow,
+} from './lib.mjs';
+
+checkNode();
+const apiPort = Number(process.env.PORT ?? 8000);
+const webPort = Number(process.env.WEB_PORT ?? 3000);
+const dataDir = path.resolve(ROOT, process.env.DATA_DIR ?? 'data');
+const publicUrl = process.env.PUBLIC_URL ?? `http://localhost:${webPort}`;
+
+for (const [name, port] of [
+  ['API', apiPort],
+  ['web', webPort],
+]) {
+  if (!(await portFree(port)))
+    fail(
+      `Port ${port} (${name}) is already in use. Stop what uses it, or set ${name === 'API' ? 'PORT' : 'WEB_PORT'}.`,
+    );
+}
+
+ensureDependencies();
+buildStale();
+
+mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
+const apiLogFile = path.join(dataDir, 'logs', 'api.log');
+const apiLog = createWriteStream(apiLogFile, { flags: 'a' });
+const webLog = createWriteStream(path.join(dataDir, 'logs', 'web.log'), { flags: 'a' });
+
+const children = [];
+let stopping = false;
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write(`\n${dim('Stopping…')}\n`);
+  await stopChildren(children);
+  apiLog.end();
+  webLog.end();
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+
+const LEVELS = { 40: yellow('warn'), 50: red('error'), 60: red('fatal') };
+/** The API logs JSON for machines; the terminal gets the banner and what needs a human. */
+function relayApi(stream) {
+  createInterface({ input: stream }).on('line', (line) => {
+    apiLog.write(line + '\n');
+    if (!line.startsWith('{')) return process.stdout.write(line + '\n');
+    try {
+      const entry = JSON.parse(line);
+      if (entry.level >= 40)
+        process.stdout.write(
+          `${LEVELS[entry.level] ?? 'log'} ${entry.msg}${entry.err?.message ? `: ${entry.err.message}` : ''}\n`,
+        );
+    } catch {
+      process.stdout.write(line + '\n');
+    }
+  });
+}
+
+step('Starting the API (migrating the database if needed)…');
+const api = startChild('API', process.execPath, ['apps/api/dist/main.js', 'serve'], {
+  env: {
+    PORT: String(apiPort),
+    DATA_DIR: dataDir,
+    PUBLIC_URL: publicUrl,
+    NODE_ENV: process.env.NODE_ENV ?? 'development',
+  },
+});
+children.push(api);
+relayApi(api.stdout);
+relayApi(api.stderr);
+
+for (const c of [api])
+  c.on(
+    'exit',
+    (code) =>
+      !stopping &&
+      (process.stderr.write(red(`The ${c.name} stopped unexpectedly (exit ${code}); see ${apiLogFile}\n`)),
+      void shutdown(1)),
+  );
+
+try {
+  await waitFor(`http://127.0.0.1:${apiPort}/api/v1/health/ready`, { child: api, name: 'API', timeoutMs: 90_000 });
+} catch (e) {
+  process.stderr.write(red(`${e.message}\n`));
+  await shutdown(1);
+}
+
+step('Starting the web front end…');
+const web = startChild(
+  'web',
+  process.execPath,
+  [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(webPort)],
+  {
+    cwd: path.join(ROOT, 'apps/web'),
+    env: { NEXT_TELEMETRY_DISABLED: '1', API_INTERNAL_URL: `http://127.0.0.1:${apiPort}`, NODE_ENV: 'production' },
+  },
+);
+children.push(web);
+web.stdout.pipe(webLog);
+web.stderr.on('data', (d) => {
+  webLog.write(d);
+  process.stderr.write(d);
+});
+web.on(
+  'exit',
+  (code) => !stopping && (process.stderr.write(red(`The web stopped unexpectedly (exit ${code})\n`)), void shutdown(1)),
+);
+
+try {
+  await waitFor(`http://127.0.0.1:${webPort}/login`, { child: web, name: 'web', timeoutMs: 60_000 });
+} catch (e) {
+  process.stderr.write(red(`${e.message}\n`));
+  await shutdown(1);
+}
+
+process.stdout.write(`
+${green('✓')} ${bold('Uni-Manager is running.')}
+
+  Open          ${bold(publicUrl)}  and sign in as the administrator
+                (its password was printed above on the very first start)
+  API           http://127.0.0.1:${apiPort}/api/v1   ·   docs: http://127.0.0.1:${apiPort}/api/v1/docs
+  Data          ${dataDir}   ·   logs: ${path.join(dataDir, 'logs')}
+
+  Press Ctrl-C to stop.
+`);
