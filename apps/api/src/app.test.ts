@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite } from './db/client.js';
 import {
@@ -43,6 +44,32 @@ describe('health', () => {
     expect(res.statusCode).toBe(503);
     expect(res.json()).toMatchObject({ status: 'not_ready', down: ['database'] });
     await broken.close();
+  });
+
+  it('answers 503 naming Redis when Redis is configured but unreachable', async () => {
+    // A client to a port nothing listens on, that fails fast instead of queueing.
+    const dead = new Redis({ port: 1, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    const app = await buildTestApp({ database: tdb.database, redis: { redis: dead, prefix: 'x:' } });
+    try {
+      const res = await app.app.inject({ url: '/api/v1/health/ready' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({
+        status: 'not_ready',
+        down: ['redis'],
+        checks: { database: { status: 'up' } },
+      });
+      // Sign-in fails closed and says why, rather than running without limits.
+      const login = await app.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: 'a@b.org', password: 'whatever-123456' },
+      });
+      expect(login.statusCode).toBe(503);
+      expect(login.json().error.code).toBe('SERVICE_UNAVAILABLE');
+    } finally {
+      await app.close();
+      dead.disconnect();
+    }
   });
 });
 
