@@ -64,8 +64,12 @@ describe('config', () => {
 
   describe('in production', () => {
     const base = { NODE_ENV: 'production', DATA_DIR: '/nonexistent', DATABASE_URL: 'postgres://um:s3cret-Value@db/um' };
-    it('refuses to start without a JWT secret, naming it', () => {
+    it('refuses to start without a JWT secret or a database, naming them', () => {
       expect(problemsOf(base).join()).toMatch(/JWT_SECRET is required/);
+      const { DATABASE_URL: _, ...embedded } = base;
+      expect(problemsOf({ ...embedded, JWT_SECRET: 'Qm9vdHN0cmFwLXNlY3JldC0wMTIzNDU2Nzg5YWJjZGVm' }).join()).toMatch(
+        /DATABASE_URL is required in production/,
+      );
     });
     it('refuses a short one and the example value', () => {
       expect(problemsOf({ ...base, JWT_SECRET: 'short' }).join()).toMatch(/JWT_SECRET is too short/);

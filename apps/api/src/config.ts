@@ -157,6 +157,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(c.DATA_DIR);
 
   if (isProduction) {
+    // The embedded database is one process's file: no second instance, no
+    // pg_dump, no point-in-time recovery. Fine for trying, not for running.
+    if (!c.DATABASE_URL) problems.push('DATABASE_URL is required in production (PostgreSQL 15+); or DATABASE_URL_FILE');
     if (!c.JWT_SECRET) problems.push('JWT_SECRET is required in production (or JWT_SECRET_FILE)');
     else if (c.JWT_SECRET.length < JWT_SECRET_MIN)
       problems.push(`JWT_SECRET is too short: at least ${JWT_SECRET_MIN} characters`);
