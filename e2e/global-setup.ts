@@ -57,6 +57,10 @@ export async function setup(project: TestProject) {
 
 export async function teardown() {
   if (!product) return;
+  if (product.exitCode !== null || product.signalCode !== null) {
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    return;
+  }
   const exited = new Promise<number | null>((resolve) => product!.once('exit', (code) => resolve(code)));
   product.kill('SIGTERM');
   const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 20_000))]);

@@ -9,5 +9,6 @@ export default defineConfig({
     maxWorkers: 1,
     testTimeout: 120_000,
     hookTimeout: 240_000,
+    teardownTimeout: 60_000,
   },
 });

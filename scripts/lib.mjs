@@ -79,8 +79,8 @@ const WEB_STAMP = 'apps/web/.next/uni-manager-build.json';
 
 /**
  * Compiles contracts and API (tsc -b is incremental, so this is quick when
- * nothing changed) and rebuilds the web only when its sources, the contracts
- * or the API address it proxies to changed since the last build.
+ * nothing changed) and rebuilds the web only when its sources or the
+ * contracts changed since the last build.
  */
 export function buildStale({ force = false } = {}) {
   const apiSources = newestMtime([
@@ -93,28 +93,22 @@ export function buildStale({ force = false } = {}) {
     step('Compiling the API…');
     run(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'packages/contracts', 'apps/api']);
   }
-  const apiUrl = process.env.API_INTERNAL_URL ?? `http://127.0.0.1:${process.env.PORT ?? 8000}`;
   let stamp = {};
   try {
     stamp = JSON.parse(readFileSync(path.join(ROOT, WEB_STAMP), 'utf8'));
   } catch {}
+  // next build rewrites tsconfig.json and next-env.d.ts itself: they do not make a build stale.
   const webSources = Math.max(
-    newestMtime(['apps/web'], ['node_modules', '.next']),
+    newestMtime(['apps/web'], ['node_modules', '.next', 'next-env.d.ts', 'tsconfig.json']),
     newestMtime(['packages/contracts/src']),
   );
-  if (
-    force ||
-    !existsSync(path.join(ROOT, 'apps/web/.next/BUILD_ID')) ||
-    webSources > (stamp.builtAt ?? 0) ||
-    stamp.apiUrl !== apiUrl
-  ) {
+  if (force || !existsSync(path.join(ROOT, 'apps/web/.next/BUILD_ID')) || webSources > (stamp.builtAt ?? 0)) {
     step('Building the web front end (about a minute)…');
-    const builtAt = Date.now();
     run(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], {
       cwd: path.join(ROOT, 'apps/web'),
-      env: { API_INTERNAL_URL: apiUrl, NEXT_TELEMETRY_DISABLED: '1' },
+      env: { NEXT_TELEMETRY_DISABLED: '1' },
     });
-    writeFileSync(path.join(ROOT, WEB_STAMP), JSON.stringify({ builtAt, apiUrl }) + '\n');
+    writeFileSync(path.join(ROOT, WEB_STAMP), JSON.stringify({ builtAt: Date.now() }) + '\n');
   }
 }
 

@@ -5,6 +5,7 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { startEdgeProxy } from './edge-proxy.mjs';
 import {
   ROOT,
   bold,
@@ -26,6 +27,9 @@ import {
 checkNode();
 const apiPort = Number(process.env.PORT ?? 8000);
 const webPort = Number(process.env.WEB_PORT ?? 3000);
+// Next listens privately; the edge proxy owns the public port (see edge-proxy.mjs).
+const nextPort = Number(process.env.WEB_INTERNAL_PORT ?? webPort + 1);
+const webHost = process.env.WEB_HOST ?? '127.0.0.1';
 const dataDir = path.resolve(ROOT, process.env.DATA_DIR ?? 'data');
 const publicUrl = process.env.PUBLIC_URL ?? `http://localhost:${webPort}`;
 
@@ -48,11 +52,13 @@ const apiLog = createWriteStream(apiLogFile, { flags: 'a' });
 const webLog = createWriteStream(path.join(dataDir, 'logs', 'web.log'), { flags: 'a' });
 
 const children = [];
+let edge;
 let stopping = false;
 async function shutdown(code) {
   if (stopping) return;
   stopping = true;
   process.stdout.write(`\n${dim('Stopping…')}\n`);
+  await edge?.close();
   await stopChildren(children);
   apiLog.end();
   webLog.end();
@@ -112,7 +118,7 @@ step('Starting the web front end…');
 const web = startChild(
   'web',
   process.execPath,
-  [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(webPort)],
+  [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(nextPort)],
   {
     cwd: path.join(ROOT, 'apps/web'),
     env: { NEXT_TELEMETRY_DISABLED: '1', API_INTERNAL_URL: `http://127.0.0.1:${apiPort}`, NODE_ENV: 'production' },
@@ -130,9 +136,21 @@ web.on(
 );
 
 try {
-  await waitFor(`http://127.0.0.1:${webPort}/login`, { child: web, name: 'web', timeoutMs: 60_000 });
+  await waitFor(`http://127.0.0.1:${nextPort}/login`, { child: web, name: 'web', timeoutMs: 60_000 });
 } catch (e) {
   process.stderr.write(red(`${e.message}\n`));
+  await shutdown(1);
+}
+
+try {
+  edge = await startEdgeProxy({
+    host: webHost,
+    port: webPort,
+    api: { host: '127.0.0.1', port: apiPort },
+    web: { host: '127.0.0.1', port: nextPort },
+  });
+} catch (e) {
+  process.stderr.write(red(`cannot listen on ${webHost}:${webPort}: ${e.message}\n`));
   await shutdown(1);
 }
 
@@ -141,6 +159,7 @@ ${green('✓')} ${bold('Uni-Manager is running.')}
 
   Open          ${bold(publicUrl)}  and sign in as the administrator
                 (its password was printed above on the very first start)
+                ${webHost === '127.0.0.1' ? dim('only from this machine; set WEB_HOST=0.0.0.0 to open it to your network') : ''}
   API           http://127.0.0.1:${apiPort}/api/v1   ·   docs: http://127.0.0.1:${apiPort}/api/v1/docs
   Data          ${dataDir}   ·   logs: ${path.join(dataDir, 'logs')}
 

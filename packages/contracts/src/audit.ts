@@ -59,7 +59,12 @@ export const auditEventSchema = z
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
 export const listAuditQuerySchema = paginationQuerySchema.extend({
-  q: z.string().trim().max(200).optional().describe('Matches actor email, target id or IP'),
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .describe('Matches actor email, target id, IP, or the email of the user an event is about'),
   action: auditActionSchema.optional(),
   actorId: z.uuid().optional(),
   targetType: z.string().trim().max(50).optional(),

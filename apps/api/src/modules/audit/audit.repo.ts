@@ -73,7 +73,16 @@ export async function searchAudit(
   if (q.to) where.push(lte(auditLog.occurredAt, new Date(q.to)));
   if (q.q) {
     const like = `%${escapeLike(q.q)}%`;
-    where.push(or(ilike(auditLog.actorEmail, like), ilike(auditLog.targetId, like), ilike(auditLog.ip, like)));
+    // An event about a user (a suspension, say) names them in details.email:
+    // searching for someone's address finds what was done to them, too.
+    where.push(
+      or(
+        ilike(auditLog.actorEmail, like),
+        ilike(auditLog.targetId, like),
+        ilike(auditLog.ip, like),
+        ilike(sql`${auditLog.details}->>'email'`, like),
+      ),
+    );
   }
   const cond = and(...where);
   const [rows, [totalRow]] = await Promise.all([

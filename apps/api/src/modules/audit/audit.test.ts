@@ -167,6 +167,11 @@ describe('admin audit search', () => {
     expect(byAction.items[0].requestId).toBeTruthy();
     expect((await get(`actorId=${admin.userId}&action=user.suspended`)).json().total).toBeGreaterThanOrEqual(1);
     expect((await get(`q=${encodeURIComponent(u.userId)}`)).json().total).toBeGreaterThanOrEqual(2);
+    // Searching for the user's address finds their own events and what was done to them.
+    const byEmail = (await get(`q=${encodeURIComponent(u.email)}`)).json();
+    expect(byEmail.items.map((e: { action: string }) => e.action)).toEqual(
+      expect.arrayContaining(['auth.register', 'user.suspended']),
+    );
     const iso = clock.now().toISOString();
     expect((await get(`from=${encodeURIComponent(iso)}&targetId=${u.userId}`)).json().total).toBe(2);
     expect((await get(`to=2000-01-01T00:00:00Z`)).json().total).toBe(0);

@@ -1,0 +1,39 @@
+import type { Metadata, Viewport } from 'next';
+import type { ReactNode } from 'react';
+import { AppProviders } from '@/components/providers/app-providers';
+import { dictionaries } from '@/lib/i18n/dictionaries';
+import { getServerLocale } from '@/lib/i18n/server';
+import { themeScript } from '@/lib/theme/theme-script';
+import './globals.css';
+
+export async function generateMetadata(): Promise<Metadata> {
+  const dict = dictionaries[await getServerLocale()];
+  return {
+    title: { default: dict.common.appName, template: dict.meta.titleTemplate.replace('{page}', '%s') },
+    description: dict.meta.description,
+    applicationName: dict.common.appName,
+    robots: { index: false, follow: false },
+  };
+}
+
+export const viewport: Viewport = {
+  themeColor: [
+    { media: '(prefers-color-scheme: dark)', color: '#111318' },
+    { media: '(prefers-color-scheme: light)', color: '#fafbfc' },
+  ],
+};
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const locale = await getServerLocale();
+  return (
+    // The theme script sets a class on <html> before first paint, which React did not render.
+    <html lang={locale} className="dark" suppressHydrationWarning>
+      <head>
+        <script dangerouslySetInnerHTML={{ __html: themeScript }} />
+      </head>
+      <body className="min-h-dvh antialiased">
+        <AppProviders locale={locale}>{children}</AppProviders>
+      </body>
+    </html>
+  );
+}

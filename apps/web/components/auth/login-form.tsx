@@ -1,0 +1,133 @@
+'use client';
+
+import { loginBodySchema } from '@uni-manager/contracts';
+import { useMutation } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useRef, useState, type FormEvent } from 'react';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { FormField } from '@/components/ui/form-field';
+import { Input } from '@/components/ui/input';
+import { PasswordInput } from '@/components/ui/password-input';
+import { login } from '@/lib/api/auth';
+import { isApiError } from '@/lib/api/errors';
+import { sessionEndFor } from '@/lib/auth/session-end';
+import { useAuth } from '@/lib/auth/use-auth';
+import { describeError } from '@/lib/errors/describe';
+import { fieldErrorsFromApi, validate, type FieldErrors } from '@/lib/forms/validate';
+import { useI18n } from '@/lib/i18n/i18n-provider';
+import { AuthCard } from './auth-card';
+import { focusFirstInvalid } from './focus-first-invalid';
+import { noticeMessage, SessionNotice } from './session-notice';
+import { useSignedInRedirect } from './use-signed-in-redirect';
+
+type Field = 'email' | 'password';
+const FIELDS: readonly Field[] = ['email', 'password'];
+
+export function LoginForm() {
+  const { t, dict } = useI18n();
+  const { notice } = useAuth();
+  const next = useSignedInRedirect();
+  const formRef = useRef<HTMLFormElement>(null);
+  const [values, setValues] = useState<Record<Field, string>>({ email: '', password: '' });
+  const [errors, setErrors] = useState<FieldErrors<Field>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const mutation = useMutation({ mutationFn: login, meta: { silent: true } });
+
+  function update(field: Field, value: string) {
+    setValues((v) => ({ ...v, [field]: value }));
+    if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
+  }
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setFormError(null);
+    const result = validate(loginBodySchema, values, t);
+    if (!result.ok) {
+      setErrors(result.errors);
+      focusFirstInvalid(formRef.current);
+      return;
+    }
+    setErrors({});
+    try {
+      await mutation.mutateAsync(result.data);
+      // useSignedInRedirect takes over once the session is stored.
+    } catch (err) {
+      if (isApiError(err) && err.code === 'VALIDATION_FAILED' && err.fields.length) {
+        setErrors(fieldErrorsFromApi(err, FIELDS));
+        focusFirstInvalid(formRef.current);
+        return;
+      }
+      // Suspended and banned accounts get the administrator's reason, as on a forced logout.
+      const ended = isApiError(err) ? sessionEndFor(err, 'authenticated') : undefined;
+      setFormError(
+        ended && (ended.reason === 'suspended' || ended.reason === 'banned')
+          ? noticeMessage(ended, t)
+          : describeError(err, t, dict).title,
+      );
+    }
+  }
+
+  const registerHref = next !== '/dashboard' ? `/register?next=${encodeURIComponent(next)}` : '/register';
+
+  return (
+    <AuthCard
+      title={t('auth.login.title')}
+      subtitle={t('auth.login.subtitle')}
+      footer={
+        <>
+          {t('auth.login.noAccount')}{' '}
+          <Link href={registerHref} className="font-medium text-primary underline-offset-4 hover:underline">
+            {t('auth.login.toRegister')}
+          </Link>
+        </>
+      }
+    >
+      <form
+        ref={formRef}
+        noValidate
+        onSubmit={onSubmit}
+        className="grid gap-5"
+        data-testid="login-form"
+        aria-label={t('auth.login.title')}
+      >
+        {notice && !formError ? <SessionNotice notice={notice} /> : null}
+        {formError ? (
+          <Alert tone="destructive" data-testid="form-error">
+            {formError}
+          </Alert>
+        ) : null}
+        <FormField label={t('auth.login.email')} error={errors.email}>
+          {(control) => (
+            <Input
+              {...control}
+              name="email"
+              type="email"
+              inputMode="email"
+              autoComplete="username"
+              autoFocus
+              value={values.email}
+              onChange={(e) => update('email', e.target.value)}
+            />
+          )}
+        </FormField>
+        <FormField label={t('auth.login.password')} error={errors.password}>
+          {(control) => (
+            <PasswordInput
+              {...control}
+              name="password"
+              autoComplete="current-password"
+              value={values.password}
+              onChange={(e) => update('password', e.target.value)}
+              showLabel={t('common.showPassword')}
+              hideLabel={t('common.hidePassword')}
+            />
+          )}
+        </FormField>
+        <Button type="submit" className="w-full" pending={mutation.isPending}>
+          {mutation.isPending ? t('auth.login.submitting') : t('auth.login.submit')}
+        </Button>
+      </form>
+    </AuthCard>
+  );
+}

@@ -1,0 +1,18 @@
+import { LayoutDashboard, ScrollText, UserRound, Users, type LucideIcon } from 'lucide-react';
+import type { MessageKey } from '@/lib/i18n/translate';
+
+export interface NavItem {
+  href: string;
+  label: MessageKey;
+  icon: LucideIcon;
+}
+
+export const mainNav: NavItem[] = [
+  { href: '/dashboard', label: 'nav.dashboard', icon: LayoutDashboard },
+  { href: '/account', label: 'nav.account', icon: UserRound },
+];
+
+export const adminNav: NavItem[] = [
+  { href: '/admin/users', label: 'nav.users', icon: Users },
+  { href: '/admin/audit', label: 'nav.audit', icon: ScrollText },
+];
