@@ -25,8 +25,6 @@ if (env.requireServices && (!env.databaseUrl || !env.redisUrl)) {
   throw new Error('TEST_REQUIRE_SERVICES is set but TEST_DATABASE_URL or TEST_REDIS_URL is missing');
 }
 
-/** Skip Redis-only tests without Redis, unless services are required, where the missing URL already failed above. */
-export const hasRedis = Boolean(env.redisUrl);
 
 export interface TestDatabase {
   database: Database;
