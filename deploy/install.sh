@@ -279,6 +279,7 @@ ensure_env_file() {
 	chown "root:$APP_USER" "$tmp"
 	cp "$SOURCE/deploy/env.production.example" "$tmp"
 	set_env_var "$tmp" JWT_SECRET "$(random_hex 32)"
+	set_env_var "$tmp" ENCRYPTION_KEY "$(random_hex 32)"
 	set_env_var "$tmp" PUBLIC_URL "$public_url"
 	if ((!EXTERNAL_SERVICES)); then
 		local db_password

@@ -88,7 +88,7 @@ describe('security headers, CORS, limits', () => {
   it('sends HSTS in production', async () => {
     const prod = await buildTestApp({
       database: tdb.database,
-      env: { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:Real-pass-9@h/db' },
+      env: { NODE_ENV: 'production', DATABASE_URL: 'postgres://u:Real-pass-9@h/db', ENCRYPTION_KEY: 'cd'.repeat(32) },
     });
     const res = await prod.app.inject({ url: '/api/v1/health' });
     expect(res.headers['strict-transport-security']).toMatch(/max-age=31536000/);

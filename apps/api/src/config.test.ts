@@ -37,6 +37,7 @@ describe('config', () => {
     expect(a.jwtSecret.length).toBeGreaterThanOrEqual(32);
     expect(loadConfig({ DATA_DIR: d }).jwtSecret).toBe(a.jwtSecret);
     expect(readFileSync(path.join(d, 'jwt-secret'), 'utf8').trim()).toBe(a.jwtSecret);
+    expect(loadConfig({ DATA_DIR: d }).encryptionKey).toBe(a.encryptionKey);
   });
 
   it('parses durations', () => {
@@ -63,12 +64,24 @@ describe('config', () => {
   });
 
   describe('in production', () => {
-    const base = { NODE_ENV: 'production', DATA_DIR: '/nonexistent', DATABASE_URL: 'postgres://um:s3cret-Value@db/um' };
+    const base = {
+      NODE_ENV: 'production',
+      DATA_DIR: '/nonexistent',
+      DATABASE_URL: 'postgres://um:s3cret-Value@db/um',
+      ENCRYPTION_KEY: 'q'.repeat(43),
+    };
     it('refuses to start without a JWT secret or a database, naming them', () => {
       expect(problemsOf(base).join()).toMatch(/JWT_SECRET is required/);
       const { DATABASE_URL: _, ...embedded } = base;
       expect(problemsOf({ ...embedded, JWT_SECRET: 'Qm9vdHN0cmFwLXNlY3JldC0wMTIzNDU2Nzg5YWJjZGVm' }).join()).toMatch(
         /DATABASE_URL is required in production/,
+      );
+    });
+    it('refuses a missing or malformed encryption key', () => {
+      const { ENCRYPTION_KEY: _, ...noKey } = base;
+      expect(problemsOf(noKey).join()).toMatch(/ENCRYPTION_KEY is required in production/);
+      expect(problemsOf({ ...base, ENCRYPTION_KEY: 'too-short' }).join()).toMatch(
+        /ENCRYPTION_KEY: an encryption key is 32 bytes/,
       );
     });
     it('refuses a short one and the example value', () => {

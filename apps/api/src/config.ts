@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { generateKey, parseKey } from './lib/crypto/secret-box.js';
 
 /**
  * Every environment variable the product reads, parsed once at start-up.
@@ -53,6 +54,8 @@ const schema = z.object({
     .optional(),
   REDIS_KEY_PREFIX: z.string().max(64).default('um:'),
   JWT_SECRET: z.string().optional(),
+  ENCRYPTION_KEY: z.string().optional(),
+  ENCRYPTION_KEYS_PREVIOUS: z.string().optional(),
   ACCESS_TOKEN_TTL: duration(60, 86400).default(30 * 60),
   REFRESH_TOKEN_TTL: duration(3600, 90 * 86400).default(7 * 86400),
   COOKIE_SECURE: bool.optional(),
@@ -91,7 +94,14 @@ const schema = z.object({
 export const CONFIG_KEYS = Object.keys(schema.shape);
 
 /** Variables that hold secrets: each may instead be read from the file named by `<NAME>_FILE`. */
-const SECRET_VARS = ['JWT_SECRET', 'ADMIN_PASSWORD', 'DATABASE_URL', 'REDIS_URL'] as const;
+const SECRET_VARS = [
+  'JWT_SECRET',
+  'ENCRYPTION_KEY',
+  'ENCRYPTION_KEYS_PREVIOUS',
+  'ADMIN_PASSWORD',
+  'DATABASE_URL',
+  'REDIS_URL',
+] as const;
 
 /** Values from .env.example and the docs: a production deployment must never run with them. */
 const PLACEHOLDER = /change[-_ ]?me|changeme|example|placeholder|secret123|^x+$/i;
@@ -99,6 +109,8 @@ const JWT_SECRET_MIN = 32;
 
 export type Config = z.infer<typeof schema> & {
   jwtSecret: string;
+  encryptionKey: string;
+  previousEncryptionKeys: string[];
   dataDir: string;
   corsOrigins: string[];
   cookieSecure: boolean;
@@ -132,14 +144,14 @@ function resolveFileVariants(env: NodeJS.ProcessEnv, problems: string[]): Record
 }
 
 /**
- * Outside production a missing JWT secret is generated once and kept in the
- * data directory, so `npm start` needs no set-up and sessions survive restarts.
+ * Outside production a missing secret is generated once and kept in the data
+ * directory, so `npm start` needs no set-up and survives restarts.
  */
-function developmentSecret(dataDir: string): string {
-  const file = path.join(dataDir, 'jwt-secret');
+function developmentSecret(dataDir: string, name: string, make: () => string): string {
+  const file = path.join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(48).toString('base64url');
+  const secret = make();
   writeFileSync(file, secret + '\n', { mode: 0o600 });
   return secret;
 }
@@ -164,6 +176,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     else if (c.JWT_SECRET.length < JWT_SECRET_MIN)
       problems.push(`JWT_SECRET is too short: at least ${JWT_SECRET_MIN} characters`);
     else if (PLACEHOLDER.test(c.JWT_SECRET)) problems.push('JWT_SECRET still holds the example value; generate one');
+    if (!c.ENCRYPTION_KEY)
+      problems.push(
+        'ENCRYPTION_KEY is required in production (32 random bytes, base64 or hex); or ENCRYPTION_KEY_FILE',
+      );
     if (c.ADMIN_PASSWORD && PLACEHOLDER.test(c.ADMIN_PASSWORD))
       problems.push('ADMIN_PASSWORD still holds the example value');
     if (c.DATABASE_URL && /:\/\/[^:/]+:(change[-_]?me|password|postgres)@/i.test(c.DATABASE_URL))
@@ -174,6 +190,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`JWT_SECRET is too short: at least ${JWT_SECRET_MIN} characters`);
   }
   if (c.ADMIN_PASSWORD && c.ADMIN_PASSWORD.length < 12) problems.push('ADMIN_PASSWORD: at least 12 characters');
+  const previousEncryptionKeys = (c.ENCRYPTION_KEYS_PREVIOUS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  for (const [name, value] of [
+    ['ENCRYPTION_KEY', c.ENCRYPTION_KEY],
+    ...previousEncryptionKeys.map((k, i) => [`ENCRYPTION_KEYS_PREVIOUS[${i}]`, k] as const),
+  ] as const) {
+    if (!value) continue;
+    try {
+      parseKey(value);
+    } catch (e) {
+      problems.push(`${name}: ${(e as Error).message}`);
+    }
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const corsOrigins = (c.CORS_ORIGINS ?? new URL(c.PUBLIC_URL).origin)
@@ -185,7 +216,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...c,
     isProduction,
     dataDir,
-    jwtSecret: c.JWT_SECRET ?? developmentSecret(dataDir),
+    jwtSecret: c.JWT_SECRET ?? developmentSecret(dataDir, 'jwt-secret', () => randomBytes(48).toString('base64url')),
+    encryptionKey: c.ENCRYPTION_KEY ?? developmentSecret(dataDir, 'encryption-key', generateKey),
+    previousEncryptionKeys,
     corsOrigins,
     cookieSecure: c.COOKIE_SECURE ?? isProduction,
   };

@@ -25,7 +25,6 @@ if (env.requireServices && (!env.databaseUrl || !env.redisUrl)) {
   throw new Error('TEST_REQUIRE_SERVICES is set but TEST_DATABASE_URL or TEST_REDIS_URL is missing');
 }
 
-
 export interface TestDatabase {
   database: Database;
   drop(): Promise<void>;
@@ -85,6 +84,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     NODE_ENV: 'test',
     DATA_DIR: '/nonexistent-test-data',
     JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
+    ENCRYPTION_KEY: 'ab'.repeat(32),
     LOG_LEVEL: 'silent',
     // The cheapest argon2id the config allows: tests check behaviour, not cost.
     PASSWORD_HASH_MEMORY_KIB: '1024',
