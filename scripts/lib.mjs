@@ -78,20 +78,30 @@ export function ensureDependencies() {
 const WEB_STAMP = 'apps/web/.next/uni-manager-build.json';
 
 /**
- * Compiles contracts and API (tsc -b is incremental, so this is quick when
+ * Compiles contracts, the simulator and the API (tsc -b is incremental, so this is quick when
  * nothing changed) and rebuilds the web only when its sources or the
  * contracts changed since the last build.
  */
 export function buildStale({ force = false } = {}) {
   const apiSources = newestMtime([
     'packages/contracts/src',
+    'packages/pve-sim/src',
     'apps/api/src',
     'apps/api/tsconfig.json',
     'packages/contracts/tsconfig.json',
+    'packages/pve-sim/tsconfig.json',
   ]);
-  if (force || apiSources > mtime('apps/api/dist/main.js') || !existsSync(path.join(ROOT, 'apps/api/dist/main.js'))) {
-    step('Compiling the API…');
-    run(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'packages/contracts', 'apps/api']);
+  // mtime() is 0 for a missing file, so a fresh clone always compiles.
+  const built = Math.min(mtime('apps/api/dist/main.js'), mtime('packages/pve-sim/dist/cli.js'));
+  if (force || apiSources > built) {
+    step('Compiling the API and the Proxmox simulator…');
+    run(process.execPath, [
+      path.join(ROOT, 'node_modules/typescript/bin/tsc'),
+      '-b',
+      'packages/contracts',
+      'packages/pve-sim',
+      'apps/api',
+    ]);
   }
   let stamp = {};
   try {

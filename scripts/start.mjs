@@ -5,6 +5,7 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { registerDemoCluster, startDemoCluster } from './demo-cluster.mjs';
 import { startEdgeProxy } from './edge-proxy.mjs';
 import {
   ROOT,
@@ -85,6 +86,33 @@ function relayApi(stream) {
   });
 }
 
+// The demo cluster: a Proxmox simulator, so there is something to manage at once.
+const demo = process.env.DEMO_CLUSTER !== 'false';
+const demoPort = Number(process.env.DEMO_CLUSTER_PORT ?? 8006);
+if (demo) {
+  if (!(await portFree(demoPort)))
+    fail(`Port ${demoPort} (demo cluster) is already in use. Set DEMO_CLUSTER_PORT, or DEMO_CLUSTER=false.`);
+  step('Starting the demo Proxmox cluster (simulated)…');
+  const simLog = createWriteStream(path.join(dataDir, 'logs', 'demo-cluster.log'), { flags: 'a' });
+  try {
+    const { child, info } = await startDemoCluster({ dataDir, port: demoPort, log: simLog });
+    children.push(child);
+    child.on(
+      'exit',
+      (code) => !stopping && (process.stderr.write(red(`The demo cluster stopped (exit ${code})\n`)), void shutdown(1)),
+    );
+    step('Migrating the database and registering the demo cluster…');
+    const said = registerDemoCluster({
+      info,
+      env: { DATA_DIR: dataDir, NODE_ENV: process.env.NODE_ENV ?? 'development', LOG_LEVEL: 'warn' },
+    });
+    if (said) process.stdout.write(dim(`  ${said}\n`));
+  } catch (e) {
+    process.stderr.write(red(`The demo cluster could not start: ${e.message}\n`));
+    await shutdown(1);
+  }
+}
+
 step('Starting the API (migrating the database if needed)…');
 const api = startChild('API', process.execPath, ['apps/api/dist/main.js', 'serve'], {
   env: {
@@ -161,7 +189,7 @@ ${green('✓')} ${bold('Uni-Manager is running.')}
                 (its password was printed above on the very first start)
                 ${webHost === '127.0.0.1' ? dim('only from this machine; set WEB_HOST=0.0.0.0 to open it to your network') : ''}
   API           http://127.0.0.1:${apiPort}/api/v1   ·   docs: http://127.0.0.1:${apiPort}/api/v1/docs
-  Data          ${dataDir}   ·   logs: ${path.join(dataDir, 'logs')}
+  Data          ${dataDir}   ·   logs: ${path.join(dataDir, 'logs')}${demo ? `\n  Demo cluster  https://127.0.0.1:${demoPort} (a simulated Proxmox VE; DEMO_CLUSTER=false to leave it out)` : ''}
 
   Press Ctrl-C to stop.
 `);

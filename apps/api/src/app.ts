@@ -19,6 +19,7 @@ import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
+import { serversRoutes } from './modules/servers/servers.routes.js';
 import type { Infrastructure, Services } from './services.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -104,6 +105,7 @@ export async function buildApp(infra: Infrastructure & { services: Services }): 
       await api.register(authRoutes({ auth: services.auth, audit: services.audit, cookieSecure: config.cookieSecure }));
       await api.register(usersRoutes({ users: services.users }));
       await api.register(auditRoutes({ audit: services.audit }));
+      await api.register(serversRoutes({ servers: services.servers, monitoring: services.monitoring }));
       api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: API_PREFIX },

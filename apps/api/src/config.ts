@@ -86,6 +86,15 @@ const schema = z.object({
   RATE_LIMIT_REGISTER_WINDOW: duration(1, 86400).default(3600),
   RATE_LIMIT_REFRESH_MAX: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_REFRESH_WINDOW: duration(1, 86400).default(60),
+  PROXMOX_TIMEOUT: duration(1, 300).default(10),
+  MONITOR_INTERVAL: duration(10, 3600).default(60),
+  HEALTH_RAW_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(48),
+  HEALTH_HOURLY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(365),
   AUDIT_RETENTION_INTERVAL: duration(60, 7 * 86400).default(86400),
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { emailSchema, displayNameSchema } from '@uni-manager/contracts';
+import { readFileSync } from 'node:fs';
+import { createServerBodySchema, emailSchema, displayNameSchema } from '@uni-manager/contracts';
 import { buildApp } from './app.js';
 import { ask } from './cli/prompt.js';
 import { ensureFirstAdmin, generatePassword, openRuntime, type Runtime } from './cli/bootstrap.js';
@@ -15,7 +16,7 @@ Usage: uni-manager <command> [options]
 
 Commands:
   serve [--no-worker]     Run the API (and, unless --no-worker, the periodic jobs)
-  worker                  Run the periodic jobs only (audit retention, ...)
+  worker                  Run the periodic jobs only (server monitor, retention)
   migrate                 Apply database migrations and exit
   create-admin            Create an administrator
       --email <email> --name <display name> [--password <pw> | --generate-password]
@@ -23,6 +24,12 @@ Commands:
   create-user             Create a user account, with the same options
                           (the way in when ALLOW_REGISTRATION=false)
   seed-db [--force]       Add demo users (refused in production unless --force)
+  servers add             Add a Proxmox server (its settings must pass the connection test)
+      --name <name> --url <https://host:8006> --token-id <user@realm!id>
+      --token-secret-file <file> (or UM_TOKEN_SECRET) --fingerprint <sha256> | --ca-file <pem>
+      [--if-absent]  do nothing when a server with this URL exists
+  servers list            Servers and their health
+  keys rotate             Re-encrypt stored secrets with the current ENCRYPTION_KEY
   audit verify            Recompute the audit log's hash chain; exit 1 if it was tampered with
   audit purge             Apply the audit retention period now
   help                    This text
@@ -40,6 +47,16 @@ async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>, opts?: { logLevel
 
 function periodicJobs(rt: Runtime) {
   const scheduler = createScheduler({ db: rt.database.db, clock: rt.clock, logger: rt.logger });
+  scheduler.add({
+    name: 'server-monitor',
+    intervalSeconds: rt.config.MONITOR_INTERVAL,
+    run: () => rt.services.monitoring.runCycle(),
+  });
+  scheduler.add({
+    name: 'health-retention',
+    intervalSeconds: 3600,
+    run: () => rt.services.monitoring.retention(),
+  });
   scheduler.add({
     name: 'audit-retention',
     intervalSeconds: rt.config.AUDIT_RETENTION_INTERVAL,
@@ -170,6 +187,66 @@ async function seedDb(args: string[]) {
   );
 }
 
+async function serversCommand(args: string[]) {
+  const [sub, ...rest] = args;
+  if (sub === 'list') {
+    return withRuntime(
+      async (rt) => {
+        for (const s of await rt.services.servers.list())
+          process.stdout.write(
+            `${s.health.padEnd(9)} ${s.name}  ${s.url}  ${s.nodes.length} node(s)${s.maintenance ? '  [maintenance]' : ''}${s.enabled ? '' : '  [disabled]'}\n`,
+          );
+      },
+      { logLevel: 'warn' },
+    );
+  }
+  if (sub !== 'add') throw new Error('usage: uni-manager servers add|list');
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      name: { type: 'string' },
+      url: { type: 'string' },
+      'token-id': { type: 'string' },
+      'token-secret-file': { type: 'string' },
+      fingerprint: { type: 'string' },
+      'ca-file': { type: 'string' },
+      'if-absent': { type: 'boolean' },
+    },
+  });
+  // The secret never goes on the command line, where `ps` would show it.
+  const secret = values['token-secret-file']
+    ? readFileSync(values['token-secret-file'], 'utf8').trim()
+    : process.env.UM_TOKEN_SECRET;
+  const body = createServerBodySchema.safeParse({
+    name: values.name,
+    url: values.url,
+    tokenId: values['token-id'],
+    tokenSecret: secret,
+    tls: {
+      ...(values.fingerprint ? { fingerprint: values.fingerprint } : {}),
+      ...(values['ca-file'] ? { caPem: readFileSync(values['ca-file'], 'utf8') } : {}),
+    },
+  });
+  if (!body.success)
+    throw new Error(body.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '));
+  await withRuntime(
+    async (rt) => {
+      const existing = (await rt.services.servers.list()).find((s) => s.url === body.data.url);
+      if (existing && values['if-absent']) {
+        process.stdout.write(`server ${existing.name} (${existing.url}) already registered\n`);
+        return;
+      }
+      const s = await rt.services.servers.create(
+        null,
+        { ...body.data, tls: { fingerprint: body.data.tls.fingerprint, ca: body.data.tls.caPem } },
+        { ip: null, userAgent: 'uni-manager servers add', requestId: null },
+      );
+      process.stdout.write(`server ${s.name} added: ${s.url}, ${s.nodes.length} node(s), ${s.pveVersion}\n`);
+    },
+    { logLevel: 'warn' },
+  );
+}
+
 async function audit(args: string[]) {
   const sub = args[0];
   await withRuntime(
@@ -217,6 +294,21 @@ async function main(argv: string[]) {
       return seedDb(rest);
     case 'audit':
       return audit(rest);
+    case 'servers':
+      return serversCommand(rest);
+    case 'keys':
+      if (rest[0] !== 'rotate') throw new Error('usage: uni-manager keys rotate');
+      return withRuntime(
+        async (rt) => {
+          const r = await rt.services.servers.rotateKeys({
+            ip: null,
+            userAgent: 'uni-manager keys rotate',
+            requestId: null,
+          });
+          process.stdout.write(`${r.rotated} of ${r.total} stored secret(s) re-encrypted with the current key\n`);
+        },
+        { logLevel: 'warn' },
+      );
     case undefined:
     case 'help':
     case '--help':

@@ -11,6 +11,9 @@ import { createAuthService } from './modules/auth/auth.service.js';
 import { createPasswordHasher } from './modules/auth/password.js';
 import { createTokenService } from './modules/auth/tokens.js';
 import { createUsersService } from './modules/users/users.service.js';
+import { createServersService } from './modules/servers/servers.service.js';
+import { createMonitoringService } from './modules/monitoring/monitoring.service.js';
+import { createSecretBox } from './lib/crypto/secret-box.js';
 
 export interface Infrastructure {
   config: Config;
@@ -56,6 +59,16 @@ export function createServices(infra: Infrastructure) {
     },
   });
   const users = createUsersService({ db, clock, hasher });
-  return { auth, users, audit, limiter, hasher, close: () => store.close() };
+  const secrets = createSecretBox(c.encryptionKey, c.previousEncryptionKeys);
+  const servers = createServersService({ db, clock, logger, secrets, proxmoxTimeoutMs: c.PROXMOX_TIMEOUT * 1000 });
+  const monitoring = createMonitoringService({
+    db,
+    clock,
+    logger: logger.child({ module: 'monitoring' }),
+    servers,
+    rawRetentionHours: c.HEALTH_RAW_RETENTION_HOURS,
+    hourlyRetentionDays: c.HEALTH_HOURLY_RETENTION_DAYS,
+  });
+  return { auth, users, audit, servers, monitoring, limiter, hasher, close: () => store.close() };
 }
 export type Services = ReturnType<typeof createServices>;

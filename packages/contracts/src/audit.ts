@@ -21,6 +21,11 @@ export const auditActions = [
   'user.banned',
   'user.unbanned',
   'audit.purged',
+  'server.created',
+  'server.updated',
+  'server.deleted',
+  'server.health_changed',
+  'keys.rotated',
 ] as const;
 export const auditActionSchema = z.enum(auditActions);
 export type AuditAction = z.infer<typeof auditActionSchema>;

@@ -4,4 +4,5 @@ export * from './auth.js';
 export * from './users.js';
 export * from './audit.js';
 export * from './health.js';
+export * from './servers.js';
 export * from './routes.js';

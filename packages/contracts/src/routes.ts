@@ -27,4 +27,10 @@ export const paths = {
   adminUserBan: '/admin/users/:id/ban',
   adminUserUnban: '/admin/users/:id/unban',
   adminAudit: '/admin/audit',
+  adminServers: '/admin/servers',
+  adminServerProbe: '/admin/servers/probe',
+  adminServerTest: '/admin/servers/test',
+  adminServer: '/admin/servers/:id',
+  adminServerTestSaved: '/admin/servers/:id/test',
+  adminServerHealth: '/admin/servers/:id/health',
 } as const;

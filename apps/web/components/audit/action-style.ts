@@ -1,5 +1,6 @@
 import type { AuditAction } from '@uni-manager/contracts';
 import {
+  Activity,
   Ban,
   CirclePause,
   CirclePlay,
@@ -9,6 +10,9 @@ import {
   LogOut,
   MonitorX,
   ShieldAlert,
+  ServerCog,
+  ServerOff,
+  Server as ServerIcon,
   ShieldPlus,
   TriangleAlert,
   Undo2,
@@ -36,6 +40,11 @@ export const actionStyle: Record<AuditAction, { icon: LucideIcon; tone: ActionTo
   'user.banned': { icon: Ban, tone: 'destructive' },
   'user.unbanned': { icon: Undo2, tone: 'success' },
   'audit.purged': { icon: Eraser, tone: 'neutral' },
+  'server.created': { icon: ServerIcon, tone: 'success' },
+  'server.updated': { icon: ServerCog, tone: 'neutral' },
+  'server.deleted': { icon: ServerOff, tone: 'destructive' },
+  'server.health_changed': { icon: Activity, tone: 'warning' },
+  'keys.rotated': { icon: KeyRound, tone: 'neutral' },
 };
 
 export const toneText: Record<ActionTone, string> = {

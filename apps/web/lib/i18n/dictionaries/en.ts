@@ -138,6 +138,9 @@ export const en = {
     UNSUPPORTED_MEDIA_TYPE: 'The request format is not supported.',
     RATE_LIMITED: 'Too many requests. Please wait a moment.',
     INTERNAL: 'The server hit an unexpected error.',
+    NAME_TAKEN: 'That name is already used.',
+    PROXMOX_CONNECTION_FAILED: 'Uni-Manager could not connect to that Proxmox server with these settings.',
+    PROXMOX_UNAVAILABLE: 'The Proxmox server did not answer; try again shortly.',
     SERVICE_UNAVAILABLE: 'The service is temporarily unavailable. Please try again shortly.',
   } satisfies Record<ErrorCode, string>,
   roles: {
@@ -165,6 +168,11 @@ export const en = {
     'user.banned': 'Account banned',
     'user.unbanned': 'Ban lifted',
     'audit.purged': 'Audit log purged',
+    'server.created': 'Server added',
+    'server.updated': 'Server changed',
+    'server.deleted': 'Server removed',
+    'server.health_changed': 'Server health changed',
+    'keys.rotated': 'Encryption key rotated',
   } satisfies Record<AuditAction, string>,
   greeting: {
     morning: 'Good morning, {name}',

@@ -136,6 +136,9 @@ export const fr: Dictionary = {
     UNSUPPORTED_MEDIA_TYPE: "Le format de la requête n'est pas pris en charge.",
     RATE_LIMITED: 'Trop de requêtes. Patientez un instant.',
     INTERNAL: 'Le serveur a rencontré une erreur inattendue.',
+    NAME_TAKEN: 'Ce nom est déjà utilisé.',
+    PROXMOX_CONNECTION_FAILED: "Uni-Manager n'a pas pu se connecter à ce serveur Proxmox avec ces paramètres.",
+    PROXMOX_UNAVAILABLE: "Le serveur Proxmox n'a pas répondu ; réessayez dans un instant.",
     SERVICE_UNAVAILABLE: 'Le service est momentanément indisponible. Réessayez dans quelques instants.',
   },
   roles: {
@@ -163,6 +166,11 @@ export const fr: Dictionary = {
     'user.banned': 'Compte banni',
     'user.unbanned': 'Bannissement levé',
     'audit.purged': "Journal d'audit purgé",
+    'server.created': 'Serveur ajouté',
+    'server.updated': 'Serveur modifié',
+    'server.deleted': 'Serveur retiré',
+    'server.health_changed': 'État du serveur modifié',
+    'keys.rotated': 'Clé de chiffrement renouvelée',
   },
   greeting: {
     morning: 'Bonjour, {name}',
