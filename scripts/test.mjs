@@ -52,7 +52,10 @@ const embedded = { TEST_DATABASE_URL: '', TEST_REDIS_URL: '', TEST_REQUIRE_SERVI
 
 runStep('lint', bin('eslint'), ['--max-warnings', '0', '.']);
 runStep('format', bin('prettier'), ['--check', '--log-level', 'warn', '.']);
-if (runStep('typecheck', bin('tsc'), ['-b', 'packages/contracts', 'apps/api'])) {
+if (
+  runStep('typecheck', bin('tsc'), ['-b', 'packages/contracts', 'packages/pve-sim', 'apps/api']) &&
+  runStep('typecheck-sim-tests', bin('tsc'), ['--noEmit', '-p', 'packages/pve-sim/tsconfig.test.json'])
+) {
   runStep('typecheck-web', bin('tsc'), ['--noEmit', '-p', 'apps/web']);
 }
 // The embedded pass has no Redis by definition: its Redis-only files belong to the next pass.
