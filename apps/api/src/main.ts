@@ -6,7 +6,8 @@ import { buildApp } from './app.js';
 import { ask } from './cli/prompt.js';
 import { ensureFirstAdmin, generatePassword, openRuntime, type Runtime } from './cli/bootstrap.js';
 import { ConfigError } from './config.js';
-import { createScheduler } from './jobs/scheduler.js';
+import { startBullmqTrigger } from './jobs/bullmq-trigger.js';
+import { createScheduler, type PeriodicJob } from './jobs/scheduler.js';
 import { AppError } from './lib/errors.js';
 import { VERSION } from './lib/version.js';
 
@@ -45,28 +46,45 @@ async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>, opts?: { logLevel
   }
 }
 
-function periodicJobs(rt: Runtime) {
-  const scheduler = createScheduler({ db: rt.database.db, clock: rt.clock, logger: rt.logger });
-  scheduler.add({
-    name: 'server-monitor',
-    intervalSeconds: rt.config.MONITOR_INTERVAL,
-    run: () => rt.services.monitoring.runCycle(),
-  });
-  scheduler.add({
-    name: 'health-retention',
-    intervalSeconds: 3600,
-    run: () => rt.services.monitoring.retention(),
-  });
-  scheduler.add({
-    name: 'audit-retention',
-    intervalSeconds: rt.config.AUDIT_RETENTION_INTERVAL,
-    run: async () => {
-      const r = await rt.services.audit.purgeExpired();
-      await scheduler.pruneHistory();
-      return { deleted: r.deleted };
+function periodicJobs(rt: Runtime): PeriodicJob[] {
+  return [
+    { name: 'server-monitor', intervalSeconds: rt.config.MONITOR_INTERVAL, run: () => rt.services.monitoring.runCycle() },
+    { name: 'health-retention', intervalSeconds: 3600, run: () => rt.services.monitoring.retention() },
+    {
+      name: 'audit-retention',
+      intervalSeconds: rt.config.AUDIT_RETENTION_INTERVAL,
+      run: async () => ({ deleted: (await rt.services.audit.purgeExpired()).deleted }),
     },
-  });
-  return scheduler;
+  ];
+}
+
+/**
+ * The periodic jobs of this process: triggered by BullMQ when Redis is
+ * configured, by an in-process timer otherwise; claimed per period in the
+ * database either way, so they run once however many processes start them.
+ */
+async function startJobs(rt: Runtime): Promise<{ stop(): Promise<void> }> {
+  const scheduler = createScheduler({ db: rt.database.db, clock: rt.clock, logger: rt.logger.child({ module: 'jobs' }) });
+  const jobs = periodicJobs(rt);
+  jobs.push({ name: 'job-history-pruning', intervalSeconds: 86_400, run: () => scheduler.pruneHistory() });
+  for (const j of jobs) scheduler.add(j);
+  if (rt.config.REDIS_URL) {
+    const trigger = await startBullmqTrigger({
+      redisUrl: rt.config.REDIS_URL,
+      prefix: rt.config.REDIS_KEY_PREFIX,
+      jobs,
+      scheduler,
+      logger: rt.logger.child({ module: 'jobs' }),
+    });
+    return {
+      async stop() {
+        await trigger.close();
+        await scheduler.stop();
+      },
+    };
+  }
+  scheduler.start();
+  return { stop: () => scheduler.stop() };
 }
 
 /** SIGINT/SIGTERM: stop taking work, finish what is in flight, close, exit. */
@@ -94,13 +112,13 @@ async function serve(withWorker: boolean) {
   const rt = await openRuntime();
   await ensureFirstAdmin(rt);
   const app = await buildApp(rt);
-  const scheduler = withWorker ? periodicJobs(rt) : null;
+  let jobs: { stop(): Promise<void> } | null = null;
   onShutdown(rt, async () => {
     await app.close();
-    await scheduler?.stop();
+    await jobs?.stop();
   });
   await app.listen({ host: rt.config.HOST, port: rt.config.PORT });
-  scheduler?.start();
+  if (withWorker) jobs = await startJobs(rt);
   rt.logger.info(
     { database: rt.database.kind, redis: rt.redis ? 'on' : 'off', worker: withWorker, version: VERSION },
     `API listening on http://${rt.config.HOST}:${rt.config.PORT}/api/v1 (docs at /api/v1/docs)`,
@@ -109,9 +127,8 @@ async function serve(withWorker: boolean) {
 
 async function worker() {
   const rt = await openRuntime();
-  const scheduler = periodicJobs(rt);
-  onShutdown(rt, () => scheduler.stop());
-  scheduler.start();
+  const jobs = await startJobs(rt);
+  onShutdown(rt, () => jobs.stop());
   rt.logger.info({ database: rt.database.kind }, 'worker started');
 }
 
