@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launch, newContext, screenshot } from './browser.js';
 import { ADMIN } from './env.js';
+import { chooseLocale, chooseTheme, login, register } from './flows.js';
 
 const skip = inject('e2eSkip');
 if (skip) console.warn(`e2e: ${skip}`);
@@ -14,42 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-const PASSWORD = 'quiet-Meadow-48-compass';
-
-async function register(page: Page, email: string, name: string) {
-  await page.goto('/register');
-  const form = page.getByTestId('register-form');
-  await form.locator('input[name=email]').fill(email);
-  await form.locator('input[name=displayName]').fill(name);
-  await form.locator('input[name=password]').fill(PASSWORD);
-  await form.locator('input[name=confirmPassword]').fill(PASSWORD);
-  await form.locator('button[type=submit]').click();
-  await page.waitForURL('**/dashboard');
-}
-
-async function login(page: Page, email: string, password: string) {
-  await page.goto('/login');
-  const form = page.getByTestId('login-form');
-  await form.locator('input[name=email]').fill(email);
-  await form.locator('input[name=password]').fill(password);
-  await form.locator('button[type=submit]').click();
-  await page.waitForURL('**/dashboard');
-}
-
-async function chooseLocale(page: Page, code: 'en' | 'fr') {
-  await page.getByTestId('language-switcher').click();
-  await page.getByTestId(`locale-${code}`).click();
-  await expect.poll(() => page.locator('html').getAttribute('lang')).toBe(code);
-}
-
-async function chooseTheme(page: Page, theme: 'light' | 'dark') {
-  await page.getByTestId('theme-toggle').click();
-  await page.getByTestId(`theme-${theme}`).click();
-  await expect
-    .poll(() => page.locator('html').getAttribute('class'))
-    .toMatch(theme === 'dark' ? /\bdark\b/ : /^(?!.*\bdark\b)/);
-}
 
 const unique = () => randomBytes(4).toString('hex');
 
