@@ -28,11 +28,14 @@ export async function chooseLocale(page: Page, code: 'en' | 'fr') {
   await page.getByTestId('language-switcher').click();
   await page.getByTestId(`locale-${code}`).click();
   await expect.poll(() => page.locator('html').getAttribute('lang')).toBe(code);
+  await page.getByTestId(`locale-${code}`).waitFor({ state: 'detached' });
 }
 
 export async function chooseTheme(page: Page, theme: 'light' | 'dark') {
   await page.getByTestId('theme-toggle').click();
   await page.getByTestId(`theme-${theme}`).click();
+  // The menu fades out: wait until it is gone, so screenshots show the page, not the menu.
+  await page.getByTestId(`theme-${theme}`).waitFor({ state: 'detached' });
   await expect
     .poll(() => page.locator('html').getAttribute('class'))
     .toMatch(theme === 'dark' ? /\bdark\b/ : /^(?!.*\bdark\b)/);

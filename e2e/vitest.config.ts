@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Journeys start simulators from source, as the unit tests do: no build step in between.
+  resolve: { alias: { '@uni-manager/pve-sim': new URL('../packages/pve-sim/src/index.ts', import.meta.url).pathname } },
   test: {
     include: ['e2e/**/*.e2e.ts'],
     globalSetup: ['e2e/global-setup.ts'],

@@ -48,7 +48,11 @@ async function withRuntime<T>(fn: (rt: Runtime) => Promise<T>, opts?: { logLevel
 
 function periodicJobs(rt: Runtime): PeriodicJob[] {
   return [
-    { name: 'server-monitor', intervalSeconds: rt.config.MONITOR_INTERVAL, run: () => rt.services.monitoring.runCycle() },
+    {
+      name: 'server-monitor',
+      intervalSeconds: rt.config.MONITOR_INTERVAL,
+      run: () => rt.services.monitoring.runCycle(),
+    },
     { name: 'health-retention', intervalSeconds: 3600, run: () => rt.services.monitoring.retention() },
     {
       name: 'audit-retention',
@@ -64,7 +68,11 @@ function periodicJobs(rt: Runtime): PeriodicJob[] {
  * database either way, so they run once however many processes start them.
  */
 async function startJobs(rt: Runtime): Promise<{ stop(): Promise<void> }> {
-  const scheduler = createScheduler({ db: rt.database.db, clock: rt.clock, logger: rt.logger.child({ module: 'jobs' }) });
+  const scheduler = createScheduler({
+    db: rt.database.db,
+    clock: rt.clock,
+    logger: rt.logger.child({ module: 'jobs' }),
+  });
   const jobs = periodicJobs(rt);
   jobs.push({ name: 'job-history-pruning', intervalSeconds: 86_400, run: () => scheduler.pruneHistory() });
   for (const j of jobs) scheduler.add(j);

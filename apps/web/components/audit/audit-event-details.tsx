@@ -3,6 +3,7 @@
 import type { AuditEvent } from '@uni-manager/contracts';
 import type { ReactNode } from 'react';
 import { useI18n } from '@/lib/i18n/i18n-provider';
+import { cn } from '@/lib/utils';
 import { JsonBlock } from './json-block';
 
 function Item({ label, children }: { label: string; children: ReactNode }) {
@@ -37,9 +38,10 @@ export function AuditEventDetails({ event }: { event: AuditEvent }) {
         </div>
       </dl>
       {hasDiff ? (
-        <div className="grid gap-3 md:grid-cols-2">
-          <JsonBlock label={t('audit.before')} value={before ?? null} />
-          <JsonBlock label={t('audit.after')} value={after ?? null} />
+        // A creation has only an "after", a removal only a "before": no empty half to compare with.
+        <div className={cn('grid gap-3', before !== undefined && after !== undefined && 'md:grid-cols-2')}>
+          {before !== undefined ? <JsonBlock label={t('audit.before')} value={before} /> : null}
+          {after !== undefined ? <JsonBlock label={t('audit.after')} value={after} /> : null}
         </div>
       ) : null}
       {hasRest ? <JsonBlock label={hasDiff ? t('audit.otherDetails') : t('audit.details')} value={rest} /> : null}

@@ -33,22 +33,44 @@ function Actor({ event }: { event: AuditEvent }) {
   );
 }
 
+/** A server's name as the event recorded it (after a change, before a removal, or in a health change). */
+function serverNameOf(event: AuditEvent): string | undefined {
+  const { after, before, server } = event.details;
+  for (const snapshot of [after, before]) {
+    if (typeof snapshot === 'object' && snapshot !== null && 'name' in snapshot && typeof snapshot.name === 'string')
+      return snapshot.name;
+  }
+  return typeof server === 'string' ? server : undefined;
+}
+
 function Target({ event }: { event: AuditEvent }) {
   const { t } = useI18n();
   if (!event.targetType && !event.targetId) return <span className="text-muted-foreground">{t('common.none')}</span>;
   const id = event.targetId ? shortId(event.targetId) : '';
+  const serverName = event.targetType === 'server' ? serverNameOf(event) : undefined;
   const body = (
     <>
       <span className="text-muted-foreground">{event.targetType}</span>
-      {id ? <span className="font-mono text-xs">{id}</span> : null}
+      {serverName ? (
+        <span className="max-w-40 truncate text-xs font-medium">{serverName}</span>
+      ) : id ? (
+        <span className="font-mono text-xs">{id}</span>
+      ) : null}
     </>
   );
-  if (event.targetType === 'user' && event.targetId) {
+  const href =
+    event.targetType === 'user' && event.targetId
+      ? `/admin/users/${event.targetId}`
+      : // A removed server has no page left to open.
+        event.targetType === 'server' && event.targetId && event.action !== 'server.deleted'
+        ? `/admin/servers/${event.targetId}`
+        : undefined;
+  if (href) {
     return (
       <Link
-        href={`/admin/users/${event.targetId}`}
+        href={href}
         className="inline-flex items-center gap-1.5 hover:underline"
-        title={event.targetId}
+        title={event.targetId ?? undefined}
       >
         {body}
       </Link>

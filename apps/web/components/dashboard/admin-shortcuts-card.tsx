@@ -1,6 +1,6 @@
 'use client';
 
-import { ChevronRight, ScrollText, Users, type LucideIcon } from 'lucide-react';
+import { ChevronRight, ScrollText, Server, Users, type LucideIcon } from 'lucide-react';
 import Link from 'next/link';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { useT } from '@/lib/i18n/i18n-provider';
@@ -8,6 +8,7 @@ import type { MessageKey } from '@/lib/i18n/translate';
 
 const shortcuts: Array<{ href: string; icon: LucideIcon; label: MessageKey; hint: MessageKey }> = [
   { href: '/admin/users', icon: Users, label: 'dashboard.admin.users', hint: 'dashboard.admin.usersHint' },
+  { href: '/admin/servers', icon: Server, label: 'dashboard.admin.servers', hint: 'dashboard.admin.serversHint' },
   { href: '/admin/audit', icon: ScrollText, label: 'dashboard.admin.audit', hint: 'dashboard.admin.auditHint' },
 ];
 

@@ -1,4 +1,4 @@
-import { LayoutDashboard, ScrollText, UserRound, Users, type LucideIcon } from 'lucide-react';
+import { LayoutDashboard, ScrollText, Server, UserRound, Users, type LucideIcon } from 'lucide-react';
 import type { MessageKey } from '@/lib/i18n/translate';
 
 export interface NavItem {
@@ -14,5 +14,6 @@ export const mainNav: NavItem[] = [
 
 export const adminNav: NavItem[] = [
   { href: '/admin/users', label: 'nav.users', icon: Users },
+  { href: '/admin/servers', label: 'nav.servers', icon: Server },
   { href: '/admin/audit', label: 'nav.audit', icon: ScrollText },
 ];

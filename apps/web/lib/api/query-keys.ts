@@ -1,4 +1,4 @@
-import type { ListAuditQuery, ListUsersQuery } from '@uni-manager/contracts';
+import type { HealthRange, ListAuditQuery, ListUsersQuery } from '@uni-manager/contracts';
 
 /**
  * Keys are nested so one prefix invalidates a family: after an admin action
@@ -12,4 +12,7 @@ export const queryKeys = {
   adminUsers: (query: ListUsersQuery) => ['admin', 'users', query] as const,
   adminUser: (id: string) => ['admin', 'user', id] as const,
   adminAudit: (query: ListAuditQuery) => ['admin', 'audit', query] as const,
+  adminServers: ['admin', 'servers'] as const,
+  adminServer: (id: string) => ['admin', 'server', id] as const,
+  adminServerHealth: (id: string, range: HealthRange) => ['admin', 'server', id, 'health', range] as const,
 };

@@ -91,6 +91,8 @@ describe('adding a server', () => {
       maintenance: false,
     });
     expect(s.nodes.map((n: { node: string }) => n.node).sort()).toEqual([...sim.nodes].sort());
+    // The first health check ran with the creation: node figures are there at once.
+    expect(s.nodes.every((n: { memTotal: number | null }) => (n.memTotal ?? 0) > 0)).toBe(true);
     expect(res.body).not.toContain(sim.tokens.admin.secret);
 
     const stored = (await tdb.database.db.execute(sql`select token_secret_sealed from servers where id = ${s.id}`))

@@ -80,8 +80,15 @@ export function serversRoutes(deps: { servers: ServersService; monitoring: Monit
         body: createServerBodySchema,
         response: { 201: serverSchema, ...errors(...ADMIN, 'NAME_TAKEN', 'PROXMOX_CONNECTION_FAILED') },
       },
-      handler: async (req, reply) =>
-        reply.status(201).send(await servers.create(actorOf(req), { ...req.body, tls: tlsOf(req.body.tls) }, req.meta)),
+      handler: async (req, reply) => {
+        const created = await servers.create(actorOf(req), { ...req.body, tls: tlsOf(req.body.tls) }, req.meta);
+        // A first health check now, so the admin sees node figures and a first sample at once,
+        // not after the next monitoring cycle. Its failure is the monitor's business, not this request's.
+        await deps.monitoring
+          .checkServer(created.id)
+          .catch((e) => req.log.warn({ err: e }, 'first health check failed'));
+        return reply.status(201).send(await servers.get(created.id));
+      },
     });
 
     r.get(paths.adminServer, {
