@@ -2,9 +2,8 @@
 
 import { changePasswordBodySchema } from '@uni-manager/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useRef, useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { toast } from 'sonner';
-import { focusFirstInvalid } from '@/components/auth/focus-first-invalid';
 import { PasswordHint } from '@/components/auth/password-hint';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -17,6 +16,7 @@ import { queryKeys } from '@/lib/api/query-keys';
 import { useAuth } from '@/lib/auth/use-auth';
 import { describeError } from '@/lib/errors/describe';
 import { fieldErrorsFromApi, validate, type FieldErrors } from '@/lib/forms/validate';
+import { confirmationError, useFormFields } from '@/lib/forms/use-form-fields';
 import { useI18n } from '@/lib/i18n/i18n-provider';
 
 type Field = 'currentPassword' | 'newPassword' | 'confirmPassword';
@@ -26,51 +26,40 @@ export function PasswordCard() {
   const { t, dict } = useI18n();
   const { user } = useAuth();
   const queryClient = useQueryClient();
-  const formRef = useRef<HTMLFormElement>(null);
-  const [values, setValues] = useState(EMPTY);
-  const [errors, setErrors] = useState<FieldErrors<Field>>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const { formRef, values, errors, formError, setFormError, update, showErrors, clearErrors, reset } =
+    useFormFields<Field>(EMPTY);
   const mutation = useMutation({ mutationFn: changePassword, meta: { silent: true } });
-
-  function update(field: Field, value: string) {
-    setValues((v) => ({ ...v, [field]: value }));
-    if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
-  }
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setFormError(null);
     const result = validate(changePasswordBodySchema, values, t);
     const found: FieldErrors<Field> = result.ok ? {} : { ...result.errors };
-    if (!values.confirmPassword) found.confirmPassword = t('validation.required');
-    else if (values.confirmPassword !== values.newPassword) found.confirmPassword = t('validation.passwordsMismatch');
+    const confirm = confirmationError(values.confirmPassword, values.newPassword, t);
+    if (confirm) found.confirmPassword = confirm;
     if (!result.ok || Object.values(found).some(Boolean)) {
-      setErrors(found);
-      focusFirstInvalid(formRef.current);
+      showErrors(found);
       return;
     }
-    setErrors({});
+    clearErrors();
     try {
       await mutation.mutateAsync(result.data);
-      setValues(EMPTY);
+      reset();
       toast.success(t('account.password.changed'));
       void queryClient.invalidateQueries({ queryKey: queryKeys.me });
     } catch (err) {
       if (isApiError(err)) {
         if (err.code === 'WRONG_PASSWORD') {
-          setErrors({ currentPassword: dict.errorCodes.WRONG_PASSWORD });
-          focusFirstInvalid(formRef.current);
+          showErrors({ currentPassword: dict.errorCodes.WRONG_PASSWORD });
           return;
         }
         if (err.code === 'WEAK_PASSWORD') {
-          setErrors({ newPassword: dict.errorCodes.WEAK_PASSWORD });
-          focusFirstInvalid(formRef.current);
+          showErrors({ newPassword: dict.errorCodes.WEAK_PASSWORD });
           return;
         }
         const fromServer = fieldErrorsFromApi(err, ['currentPassword', 'newPassword'] as const);
         if (Object.keys(fromServer).length) {
-          setErrors(fromServer);
-          focusFirstInvalid(formRef.current);
+          showErrors(fromServer);
           return;
         }
       }

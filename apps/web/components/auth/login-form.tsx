@@ -3,7 +3,7 @@
 import { loginBodySchema } from '@uni-manager/contracts';
 import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useRef, useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { FormField } from '@/components/ui/form-field';
@@ -14,10 +14,10 @@ import { isApiError } from '@/lib/api/errors';
 import { sessionEndFor } from '@/lib/auth/session-end';
 import { useAuth } from '@/lib/auth/use-auth';
 import { describeError } from '@/lib/errors/describe';
-import { fieldErrorsFromApi, validate, type FieldErrors } from '@/lib/forms/validate';
+import { fieldErrorsFromApi, validate } from '@/lib/forms/validate';
+import { useFormFields } from '@/lib/forms/use-form-fields';
 import { useI18n } from '@/lib/i18n/i18n-provider';
 import { AuthCard } from './auth-card';
-import { focusFirstInvalid } from './focus-first-invalid';
 import { noticeMessage, SessionNotice } from './session-notice';
 import { useSignedInRedirect } from './use-signed-in-redirect';
 
@@ -28,34 +28,27 @@ export function LoginForm() {
   const { t, dict } = useI18n();
   const { notice } = useAuth();
   const next = useSignedInRedirect();
-  const formRef = useRef<HTMLFormElement>(null);
-  const [values, setValues] = useState<Record<Field, string>>({ email: '', password: '' });
-  const [errors, setErrors] = useState<FieldErrors<Field>>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const { formRef, values, errors, formError, setFormError, update, showErrors, clearErrors } = useFormFields<Field>({
+    email: '',
+    password: '',
+  });
   const mutation = useMutation({ mutationFn: login, meta: { silent: true } });
-
-  function update(field: Field, value: string) {
-    setValues((v) => ({ ...v, [field]: value }));
-    if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
-  }
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setFormError(null);
     const result = validate(loginBodySchema, values, t);
     if (!result.ok) {
-      setErrors(result.errors);
-      focusFirstInvalid(formRef.current);
+      showErrors(result.errors);
       return;
     }
-    setErrors({});
+    clearErrors();
     try {
       await mutation.mutateAsync(result.data);
       // useSignedInRedirect takes over once the session is stored.
     } catch (err) {
       if (isApiError(err) && err.code === 'VALIDATION_FAILED' && err.fields.length) {
-        setErrors(fieldErrorsFromApi(err, FIELDS));
-        focusFirstInvalid(formRef.current);
+        showErrors(fieldErrorsFromApi(err, FIELDS));
         return;
       }
       // Suspended and banned accounts get the administrator's reason, as on a forced logout.

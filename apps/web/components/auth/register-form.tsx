@@ -3,7 +3,7 @@
 import { registerBodySchema } from '@uni-manager/contracts';
 import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useRef, useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { toast } from 'sonner';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -14,9 +14,9 @@ import { register } from '@/lib/api/auth';
 import { isApiError } from '@/lib/api/errors';
 import { describeError } from '@/lib/errors/describe';
 import { fieldErrorsFromApi, validate, type FieldErrors } from '@/lib/forms/validate';
+import { confirmationError, useFormFields } from '@/lib/forms/use-form-fields';
 import { useI18n } from '@/lib/i18n/i18n-provider';
 import { AuthCard } from './auth-card';
-import { focusFirstInvalid } from './focus-first-invalid';
 import { PasswordHint } from './password-hint';
 import { useSignedInRedirect } from './use-signed-in-redirect';
 
@@ -26,35 +26,26 @@ const FIELDS: readonly Field[] = ['email', 'displayName', 'password', 'confirmPa
 export function RegisterForm() {
   const { t, dict } = useI18n();
   const next = useSignedInRedirect();
-  const formRef = useRef<HTMLFormElement>(null);
-  const [values, setValues] = useState<Record<Field, string>>({
+  const { formRef, values, errors, formError, setFormError, update, showErrors, clearErrors } = useFormFields<Field>({
     email: '',
     displayName: '',
     password: '',
     confirmPassword: '',
   });
-  const [errors, setErrors] = useState<FieldErrors<Field>>({});
-  const [formError, setFormError] = useState<string | null>(null);
   const mutation = useMutation({ mutationFn: register, meta: { silent: true } });
-
-  function update(field: Field, value: string) {
-    setValues((v) => ({ ...v, [field]: value }));
-    if (errors[field]) setErrors((e) => ({ ...e, [field]: undefined }));
-  }
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     setFormError(null);
     const result = validate(registerBodySchema, values, t);
     const found: FieldErrors<Field> = result.ok ? {} : { ...result.errors };
-    if (!values.confirmPassword) found.confirmPassword = t('validation.required');
-    else if (values.confirmPassword !== values.password) found.confirmPassword = t('validation.passwordsMismatch');
+    const confirm = confirmationError(values.confirmPassword, values.password, t);
+    if (confirm) found.confirmPassword = confirm;
     if (!result.ok || Object.values(found).some(Boolean)) {
-      setErrors(found);
-      focusFirstInvalid(formRef.current);
+      showErrors(found);
       return;
     }
-    setErrors({});
+    clearErrors();
     try {
       const session = await mutation.mutateAsync(result.data);
       toast.success(t('auth.register.welcome', { name: session.user.displayName }));
@@ -63,15 +54,13 @@ export function RegisterForm() {
         const byCode: Partial<Record<string, Field>> = { EMAIL_TAKEN: 'email', WEAK_PASSWORD: 'password' };
         const field = byCode[err.code];
         if (field) {
-          setErrors({ [field]: dict.errorCodes[err.code as 'EMAIL_TAKEN' | 'WEAK_PASSWORD'] });
-          focusFirstInvalid(formRef.current);
+          showErrors({ [field]: dict.errorCodes[err.code as 'EMAIL_TAKEN' | 'WEAK_PASSWORD'] });
           return;
         }
         if (err.fields.length) {
           const fromServer = fieldErrorsFromApi(err, FIELDS);
           if (Object.keys(fromServer).length) {
-            setErrors(fromServer);
-            focusFirstInvalid(formRef.current);
+            showErrors(fromServer);
             return;
           }
         }

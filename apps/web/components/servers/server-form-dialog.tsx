@@ -4,7 +4,7 @@ import type { Server } from '@uni-manager/contracts';
 import { Check, ChevronDown, ChevronLeft, ChevronRight, FileBadge, PlugZap, ShieldCheck } from 'lucide-react';
 import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { toast } from 'sonner';
-import { focusFirstInvalid } from '@/components/auth/focus-first-invalid';
+import { focusFirstInvalid } from '@/lib/forms/focus-first-invalid';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Collapsible, CollapsibleContent, CollapsibleTrigger } from '@/components/ui/collapsible';
