@@ -138,6 +138,15 @@ export const testConnectionBodySchema = z.object({
   tls: tlsTrustSchema,
 });
 
+/**
+ * Testing a saved server, optionally with changes not saved yet: what is left
+ * out (the secret, typically) comes from the stored settings.
+ */
+export const testSavedServerBodySchema = z
+  .object({ url: serverUrlSchema, tokenId: tokenIdSchema, tokenSecret: tokenSecretSchema, tls: tlsTrustSchema })
+  .partial();
+export type TestSavedServerBody = z.input<typeof testSavedServerBodySchema>;
+
 export const createServerBodySchema = testConnectionBodySchema.extend({ name: serverNameSchema });
 export type CreateServerBody = z.input<typeof createServerBodySchema>;
 

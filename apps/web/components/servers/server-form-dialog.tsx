@@ -422,8 +422,7 @@ function TokenFields({ form }: { form: ServerForm }) {
 function TestSection({ form, onTest }: { form: ServerForm; onTest: () => void }) {
   const t = useT();
   let status: ReactNode = null;
-  if (!form.canTest) status = t('servers.form.testWithStored');
-  else if (form.test?.ok) status = form.editing ? null : t('servers.form.testPassed');
+  if (form.test?.ok) status = form.editing ? null : t('servers.form.testPassed');
   else if (form.staleTest) status = t('servers.form.retest');
   else if (!form.test && !form.editing) status = t('servers.form.testFirst');
 
@@ -434,7 +433,6 @@ function TestSection({ form, onTest }: { form: ServerForm; onTest: () => void })
           variant={form.test?.ok ? 'outline' : 'secondary'}
           onClick={onTest}
           pending={form.testing}
-          disabled={!form.canTest}
           data-testid="test-connection"
         >
           {form.testing ? null : <PlugZap aria-hidden />}

@@ -219,14 +219,12 @@ export function useServerForm(server?: Server) {
     probeMutation.mutate(url);
   }
 
-  /** Edits without a new secret can only be tested as saved: the API never hands the stored secret back. */
-  const canTest = !editing || values.tokenSecret.trim() !== '' || !connectionChanged;
-
   const testMutation = useMutation({
     mutationFn: async (key: string) => {
+      // Without a new secret, the API tests the changes against the stored one, which it never hands back.
       const result =
         editing && values.tokenSecret.trim() === ''
-          ? await testSavedServer(server.id)
+          ? await testSavedServer(server.id, { url: url!, tokenId: values.tokenId.trim(), tls })
           : await testConnection({
               url: url!,
               tokenId: values.tokenId.trim(),
@@ -244,7 +242,6 @@ export function useServerForm(server?: Server) {
     setNotice(null);
     const fields: ServerFormField[] = ['url', 'caPem', 'trust', 'tokenId', 'tokenSecret'];
     if (!check(fields)) return fields.find((f) => fieldError(f));
-    if (!canTest) return undefined;
     testMutation.mutate(connectionKey);
     return undefined;
   }
@@ -314,7 +311,6 @@ export function useServerForm(server?: Server) {
     fetching: probeMutation.isPending,
     tls,
     trusted,
-    canTest,
     runTest,
     testing: testMutation.isPending,
     test: currentTest,

@@ -12,6 +12,7 @@ import {
   type Server,
   type UpdateServerBody,
   type testConnectionBodySchema,
+  type TestSavedServerBody,
 } from '@uni-manager/contracts';
 import type { z } from 'zod';
 import { ApiError } from './errors';
@@ -40,8 +41,14 @@ export function testConnection(body: TestConnectionBody): Promise<ConnectionTest
   return apiRequest(paths.adminServerTest, { method: 'POST', body, schema: connectionTestSchema });
 }
 
-export function testSavedServer(id: string): Promise<ConnectionTest> {
-  return apiRequest(paths.adminServerTestSaved, { method: 'POST', params: { id }, schema: connectionTestSchema });
+/** Tests a saved server; `changes` (not saved) are tried over its stored settings, secret included. */
+export function testSavedServer(id: string, changes?: TestSavedServerBody): Promise<ConnectionTest> {
+  return apiRequest(paths.adminServerTestSaved, {
+    method: 'POST',
+    params: { id },
+    ...(changes ? { body: changes } : {}),
+    schema: connectionTestSchema,
+  });
 }
 
 export function createServer(body: CreateServerBody): Promise<Server> {

@@ -53,6 +53,7 @@ describe('adding a server', () => {
     expect(res.json()).toMatchObject({ url: sim.url, certificate: { fingerprint256: sim.fingerprint } });
     const dead = await api('POST', '/admin/servers/probe', { url: 'https://127.0.0.1:1' });
     expect(dead.statusCode).toBe(422);
+    expect(dead.json().error.details.kind).toBe('UNAVAILABLE');
     expect((await api('POST', '/admin/servers/probe', { url: 'http://insecure.example' })).statusCode).toBe(400);
   });
 
@@ -107,7 +108,8 @@ describe('adding a server', () => {
 
     const list = (await api('GET', '/admin/servers')).json();
     expect(list.items.map((x: { id: string }) => x.id)).toContain(s.id);
-    expect((await api('POST', `/admin/servers/${s.id}/test`)).json().ok).toBe(true);
+    const tested = await api('POST', `/admin/servers/${s.id}/test`);
+    expect(tested.json().ok, tested.body).toBe(true);
   });
 
   it('refuses settings that do not work, and a taken name, saving nothing', async () => {
@@ -144,6 +146,20 @@ describe('changing a server', () => {
     expect((await api('PATCH', `/admin/servers/${s.id}`, { name: 'Lab cluster' })).json().error.code).toBe(
       'NAME_TAKEN',
     );
+  });
+
+  it('tests unsaved changes against the stored secret', async () => {
+    const s = (await api('POST', '/admin/servers', { name: 'Edit-test', ...good() })).json();
+    const badPin = (await api('POST', `/admin/servers/${s.id}/test`, { tls: { fingerprint: 'CD'.repeat(32) } })).json();
+    expect(badPin).toMatchObject({ ok: false, error: { kind: 'TLS' } });
+    const sameWithCa = (await api('POST', `/admin/servers/${s.id}/test`, { tls: { caPem: sim.caPem } })).json();
+    expect(sameWithCa.ok).toBe(true);
+    const otherToken = await api('POST', `/admin/servers/${s.id}/test`, { tokenId: sim.tokens.readonly.id });
+    // The stored secret is the admin token's, so the read-only token id with it fails to authenticate.
+    expect(otherToken.json()).toMatchObject({ ok: false, error: { kind: 'AUTHENTICATION' } });
+    expect((await api('POST', `/admin/servers/${s.id}/test`, { tls: {} })).statusCode).toBe(400);
+    // Nothing was saved by testing.
+    expect((await api('GET', `/admin/servers/${s.id}`)).json().tls.fingerprint).toBe(sim.fingerprint);
   });
 
   it('keeps the old settings when new ones fail the test', async () => {

@@ -10,6 +10,7 @@ import {
   serverListSchema,
   serverSchema,
   testConnectionBodySchema,
+  testSavedServerBodySchema,
   updateServerBodySchema,
 } from '@uni-manager/contracts';
 import type { FastifyInstance } from 'fastify';
@@ -141,13 +142,19 @@ export function serversRoutes(deps: { servers: ServersService; monitoring: Monit
       config,
       schema: {
         operationId: 'testSavedServer',
-        summary: 'Test the connection of a saved server with its stored token',
+        summary:
+          'Test a saved server, optionally with unsaved changes; what is left out comes from its stored settings',
         tags,
         security: bearer,
         params: idParamsSchema,
+        // Fastify passes null when a POST has no body at all.
+        body: testSavedServerBodySchema.nullish(),
         response: { 200: connectionTestSchema, ...errors(...ADMIN, 'NOT_FOUND', 'PROXMOX_CONNECTION_FAILED') },
       },
-      handler: async (req) => servers.testSaved(req.params.id),
+      handler: async (req) => {
+        const { tls, ...rest } = req.body ?? {};
+        return servers.testSaved(req.params.id, { ...rest, ...(tls ? { tls: tlsOf(tls) } : {}) });
+      },
     });
 
     r.get(paths.adminServerHealth, {

@@ -163,14 +163,24 @@ export function createServersService(deps: ServersServiceDeps) {
         throw new AppError(
           'PROXMOX_CONNECTION_FAILED',
           `Could not read the certificate of ${url}: ${(e as Error).message}`,
+          {
+            kind: e instanceof ProxmoxError ? e.kind : 'UNAVAILABLE',
+          },
         );
       }
     },
 
-    async testSaved(id: string): Promise<ConnectionTest> {
+    /** Tests a saved server, with `changes` applied over its stored settings (nothing is saved). */
+    async testSaved(id: string, changes: Partial<ConnectionSettings> = {}): Promise<ConnectionTest> {
       const found = await repo.getServer(db, id);
       if (!found) throw AppError.notFound('Server');
-      return testConnection(settingsOf(found.row));
+      const saved = settingsOf(found.row);
+      return testConnection({
+        url: changes.url ?? saved.url,
+        tokenId: changes.tokenId ?? saved.tokenId,
+        tokenSecret: changes.tokenSecret ?? saved.tokenSecret,
+        tls: changes.tls ?? saved.tls,
+      });
     },
 
     /** `actor` is null when an operator adds the server from the command line. */

@@ -543,8 +543,6 @@ export const en = {
       testFirst: 'Test the connection: the server can be saved once the test passes.',
       testPassed: 'The test passed: you can save this server.',
       retest: 'The settings changed since the last test: test again.',
-      testWithStored:
-        'These settings will be tested with the stored secret when you save. Enter the secret to test them now.',
       change: 'Change',
       next: 'Next',
       back: 'Back',

@@ -553,8 +553,6 @@ export const fr: Dictionary = {
       testFirst: 'Testez la connexion : le serveur pourra être enregistré une fois le test réussi.',
       testPassed: 'Le test a réussi : vous pouvez enregistrer ce serveur.',
       retest: 'Les paramètres ont changé depuis le dernier test : testez à nouveau.',
-      testWithStored:
-        'Ces paramètres seront testés avec le secret enregistré au moment de l’enregistrement. Saisissez le secret pour les tester dès maintenant.',
       change: 'Modifier',
       next: 'Suivant',
       back: 'Retour',
