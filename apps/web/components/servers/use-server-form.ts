@@ -1,5 +1,6 @@
 'use client';
 
+import { errorKindMessage } from './connection-result';
 import {
   serverNameSchema,
   serverUrlSchema,
@@ -207,7 +208,14 @@ export function useServerForm(server?: Server) {
       showError(
         err,
         isApiError(err) && err.code === 'PROXMOX_CONNECTION_FAILED'
-          ? { title: t('servers.form.probeFailed'), detail: err.message }
+          ? {
+              title: t('servers.form.probeFailed'),
+              // The API says why (TLS, UNAVAILABLE, TIMEOUT…): the same plain words as the connection test.
+              detail:
+                typeof err.details?.kind === 'string'
+                  ? `${t(errorKindMessage(err.details.kind))} ${err.message}`
+                  : err.message,
+            }
           : undefined,
       );
     },
