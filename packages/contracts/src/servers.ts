@@ -66,6 +66,24 @@ export const tlsTrustSchema = z
 
 export const serverNameSchema = z.string().trim().min(1, 'Give the server a name').max(80);
 
+/**
+ * Why a server is not healthy, as data the web can say in the reader's
+ * language. `healthReason` says the same in English, for logs and scripts.
+ */
+export const healthIssueSchema = z.discriminatedUnion('code', [
+  z.object({ code: z.literal('UNREACHABLE'), kind: z.string(), message: z.string() }),
+  z.object({ code: z.literal('NODES_UNLISTED'), kind: z.string(), message: z.string() }),
+  z.object({ code: z.literal('ALL_NODES_DOWN') }),
+  z.object({ code: z.literal('NODE_OFFLINE'), node: z.string() }),
+  z.object({
+    code: z.literal('NODE_SATURATED'),
+    node: z.string(),
+    metric: z.enum(['cpu', 'memory', 'disk']),
+    percent: z.number(),
+  }),
+]);
+export type HealthIssue = z.infer<typeof healthIssueSchema>;
+
 export const serverNodeSchema = z.object({
   node: z.string(),
   status: z.enum(['online', 'offline', 'unknown']),
@@ -91,6 +109,7 @@ export const serverSchema = z
     maintenance: z.boolean(),
     health: serverHealthSchema,
     healthReason: z.string().nullable(),
+    healthIssues: z.array(healthIssueSchema),
     pveVersion: z.string().nullable(),
     lastCheckedAt: isoDateTime.nullable(),
     nodes: z.array(serverNodeSchema),

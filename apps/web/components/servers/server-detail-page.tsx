@@ -16,6 +16,7 @@ import { isApiError } from '@/lib/api/errors';
 import { queryKeys } from '@/lib/api/query-keys';
 import { fetchServer } from '@/lib/api/servers';
 import { useI18n, useT } from '@/lib/i18n/i18n-provider';
+import { healthReasonText } from './health-reason';
 import { useSearchState } from '@/lib/use-search-state';
 import { HealthBadge, nodesOnline, ServerFlags } from './health-badge';
 import { HealthCharts } from './health-charts';
@@ -47,7 +48,7 @@ function HealthNotice({ server }: { server: Server }) {
     <Alert tone={tone} data-testid="health-notice">
       <p className="font-medium">{t(`servers.detail.healthNotice.${server.health}`)}</p>
       <p className="mt-0.5 text-muted-foreground">
-        {server.healthReason ?? (server.lastCheckedAt ? t('common.none') : t('servers.detail.notCheckedYet'))}
+        {healthReasonText(server, t) ?? (server.lastCheckedAt ? t('common.none') : t('servers.detail.notCheckedYet'))}
       </p>
     </Alert>
   );
@@ -110,7 +111,7 @@ export function ServerDetailPage({ id }: { id: string }) {
               {server.name}
             </span>
             <span className="flex flex-wrap items-center gap-1.5 text-base font-normal tracking-normal">
-              <HealthBadge health={server.health} reason={server.healthReason} />
+              <HealthBadge health={server.health} reason={healthReasonText(server, t)} />
               <ServerFlags server={server} />
             </span>
           </span>

@@ -8,6 +8,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { useI18n } from '@/lib/i18n/i18n-provider';
 import { cn } from '@/lib/utils';
 import { HealthBadge, nodesOnline, ServerFlags } from './health-badge';
+import { healthReasonText } from './health-reason';
 import type { ServerActionKind } from './server-dialogs';
 import { ServerActionsMenu } from './server-actions-menu';
 
@@ -109,11 +110,13 @@ export function ServersTable({ servers, onAction, busyId }: ServersTableProps) {
                 </TableCell>
                 <TableCell>
                   <div className="flex flex-wrap items-center gap-1.5">
-                    <HealthBadge health={server.health} reason={server.healthReason} />
+                    <HealthBadge health={server.health} reason={healthReasonText(server, t)} />
                     <ServerFlags server={server} />
                   </div>
-                  {server.healthReason && server.health !== 'healthy' ? (
-                    <p className="mt-1 line-clamp-2 max-w-64 text-xs text-muted-foreground">{server.healthReason}</p>
+                  {server.health !== 'healthy' && healthReasonText(server, t) ? (
+                    <p className="mt-1 line-clamp-2 max-w-64 text-xs text-muted-foreground">
+                      {healthReasonText(server, t)}
+                    </p>
                   ) : null}
                 </TableCell>
                 <TableCell className={cn(hideVersion, 'whitespace-nowrap text-muted-foreground')}>

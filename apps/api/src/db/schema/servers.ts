@@ -1,4 +1,15 @@
-import { boolean, doublePrecision, index, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import type { HealthIssue } from '@uni-manager/contracts';
+import {
+  boolean,
+  doublePrecision,
+  index,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 export const servers = pgTable('servers', {
   id: uuid('id').primaryKey(),
@@ -16,6 +27,7 @@ export const servers = pgTable('servers', {
     .notNull()
     .default('unknown'),
   healthReason: text('health_reason'),
+  healthIssues: jsonb('health_issues').$type<HealthIssue[]>().notNull().default([]),
   pveVersion: text('pve_version'),
   lastCheckedAt: timestamp('last_checked_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -1,4 +1,4 @@
-import type { HealthHistory, HealthPoint, HealthRange, ServerHealth } from '@uni-manager/contracts';
+import type { HealthHistory, HealthIssue, HealthPoint, HealthRange, ServerHealth } from '@uni-manager/contracts';
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import {
@@ -34,6 +34,7 @@ interface NodeCheck {
   status: 'online' | 'offline' | 'unknown';
   health: ServerHealth;
   reason: string | null;
+  saturated: { metric: 'cpu' | 'memory' | 'disk'; percent: number }[];
   cpu: number | null;
   maxcpu: number | null;
   memUsed: number | null;
@@ -49,6 +50,7 @@ export interface ServerCheck {
   serverId: string;
   health: ServerHealth;
   reason: string | null;
+  issues: HealthIssue[];
   latencyMs: number | null;
   version: string | null;
   nodes: NodeCheck[];
@@ -63,6 +65,8 @@ const RANGE_MS: Record<HealthRange, number> = {
 };
 const SERVER_ROW = ''; // node value of the server-wide series
 
+const kindOf = (e: unknown) => (e instanceof ProxmoxError ? e.kind : 'SERVER');
+const messageOf = (e: unknown) => String((e as Error)?.message ?? e);
 const describeError = (e: unknown) =>
   e instanceof ProxmoxError ? `${e.kind.toLowerCase()}: ${e.message}` : String((e as Error)?.message ?? e);
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -83,7 +87,15 @@ export function createMonitoringService(deps: MonitoringDeps) {
       const v = await client.version();
       version = `${v.version}${v.release ? ` (${v.release})` : ''}`;
     } catch (e) {
-      return { serverId, health: 'offline', reason: describeError(e), latencyMs: null, version: null, nodes: [] };
+      return {
+        serverId,
+        health: 'offline',
+        reason: describeError(e),
+        issues: [{ code: 'UNREACHABLE', kind: kindOf(e), message: messageOf(e) }],
+        latencyMs: null,
+        version: null,
+        nodes: [],
+      };
     }
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
     let listed;
@@ -94,6 +106,7 @@ export function createMonitoringService(deps: MonitoringDeps) {
         serverId,
         health: 'degraded',
         reason: `cannot list nodes: ${describeError(e)}`,
+        issues: [{ code: 'NODES_UNLISTED', kind: kindOf(e), message: messageOf(e) }],
         latencyMs,
         version,
         nodes: [],
@@ -119,6 +132,7 @@ export function createMonitoringService(deps: MonitoringDeps) {
           status: n.status === 'online' ? 'unknown' : 'offline',
           health: 'offline',
           reason,
+          saturated: [],
           cpu: null,
           memUsed: null,
           memTotal: null,
@@ -132,16 +146,19 @@ export function createMonitoringService(deps: MonitoringDeps) {
           const cpu = num(s.cpu);
           const memShare = s.memory?.total ? s.memory.used / s.memory.total : null;
           const diskShare = s.rootfs?.total ? s.rootfs.used / s.rootfs.total : null;
-          const hot = [
-            cpu !== null && cpu >= saturation ? `CPU ${Math.round(cpu * 100)}%` : null,
-            memShare !== null && memShare >= saturation ? `memory ${Math.round(memShare * 100)}%` : null,
-            diskShare !== null && diskShare >= saturation ? `root disk ${Math.round(diskShare * 100)}%` : null,
-          ].filter(Boolean);
+          const shares = { cpu, memory: memShare, disk: diskShare };
+          const saturated = (Object.keys(shares) as (keyof typeof shares)[])
+            .filter((metric) => (shares[metric] ?? 0) >= saturation)
+            .map((metric) => ({ metric, percent: Math.round((shares[metric] ?? 0) * 100) }));
+          const words = { cpu: 'CPU', memory: 'memory', disk: 'root disk' };
           return {
             ...base,
             status: 'online',
-            health: hot.length ? 'degraded' : 'healthy',
-            reason: hot.length ? `saturated: ${hot.join(', ')}` : null,
+            health: saturated.length ? 'degraded' : 'healthy',
+            reason: saturated.length
+              ? `saturated: ${saturated.map((x) => `${words[x.metric]} ${x.percent}%`).join(', ')}`
+              : null,
+            saturated,
             cpu,
             memUsed: num(s.memory?.used),
             memTotal: num(s.memory?.total),
@@ -159,14 +176,22 @@ export function createMonitoringService(deps: MonitoringDeps) {
     const degraded = nodes.filter((n) => n.health === 'degraded');
     let health: ServerHealth = 'healthy';
     let reason: string | null = null;
+    let issues: HealthIssue[] = [];
     if (nodes.length && offline.length === nodes.length) {
       health = 'offline';
       reason = 'every node is down';
+      issues = [{ code: 'ALL_NODES_DOWN' }];
     } else if (offline.length || degraded.length) {
       health = 'degraded';
       reason = [...offline.map((n) => `${n.node} offline`), ...degraded.map((n) => `${n.node} ${n.reason}`)].join('; ');
+      issues = [
+        ...offline.map((n): HealthIssue => ({ code: 'NODE_OFFLINE', node: n.node })),
+        ...degraded.flatMap((n) =>
+          n.saturated.map((x): HealthIssue => ({ code: 'NODE_SATURATED', node: n.node, ...x })),
+        ),
+      ];
     }
-    return { serverId, health, reason, latencyMs, version, nodes };
+    return { serverId, health, reason, issues, latencyMs, version, nodes };
   }
 
   const sum = (xs: (number | null)[]) =>
@@ -212,6 +237,7 @@ export function createMonitoringService(deps: MonitoringDeps) {
         .set({
           health: check.health,
           healthReason: check.reason,
+          healthIssues: check.issues,
           lastCheckedAt: now,
           ...(check.version ? { pveVersion: check.version } : {}),
         })

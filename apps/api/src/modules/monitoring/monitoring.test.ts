@@ -85,6 +85,7 @@ describe('the monitor', () => {
       const s = await getServer();
       expect(s.health).toBe('degraded');
       expect(s.healthReason).toContain(`${node} offline`);
+      expect(s.healthIssues).toEqual([{ code: 'NODE_OFFLINE', node }]);
       expect(s.nodes.find((n: { node: string }) => n.node === node)).toMatchObject({ health: 'offline' });
       expect(s.nodes.find((n: { node: string }) => n.node !== node)).toMatchObject({ health: 'healthy' });
     } finally {
@@ -92,7 +93,7 @@ describe('the monitor', () => {
     }
     clock.advance(60_000);
     await t.services.monitoring.runCycle();
-    expect((await getServer()).health).toBe('healthy');
+    expect(await getServer()).toMatchObject({ health: 'healthy', healthReason: null, healthIssues: [] });
     const log = await transitions();
     expect(log).toEqual(
       expect.arrayContaining([
@@ -142,6 +143,9 @@ describe('the monitor', () => {
     const s = (await t.app.inject({ url: `/api/v1/admin/servers/${id}`, headers: auth(admin) })).json();
     expect(s.health).toBe('offline');
     expect(s.healthReason).toMatch(/unavailable|timeout/);
+    expect(s.healthIssues).toEqual([
+      { code: 'UNREACHABLE', kind: expect.stringMatching(/UNAVAILABLE|TIMEOUT/), message: expect.any(String) },
+    ]);
     expect(s.nodes.every((n: { health: string }) => n.health === 'offline')).toBe(true);
     // Disabled servers are not polled.
     await t.app.inject({

@@ -13,6 +13,7 @@ export function toServer(r: ServerRow, nodes: ServerNodeRow[]): Server {
     maintenance: r.maintenance,
     health: r.health,
     healthReason: r.healthReason,
+    healthIssues: r.healthIssues,
     pveVersion: r.pveVersion,
     lastCheckedAt: r.lastCheckedAt?.toISOString() ?? null,
     nodes: nodes

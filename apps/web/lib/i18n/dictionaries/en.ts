@@ -353,6 +353,14 @@ export const en = {
     },
   },
   servers: {
+    issues: {
+      UNREACHABLE: 'The server does not answer. {reason}',
+      NODES_UNLISTED: 'The server answers but cannot list its nodes. {reason}',
+      ALL_NODES_DOWN: 'Every node is down.',
+      NODE_OFFLINE: 'Node {node} is offline.',
+      NODE_SATURATED: 'Node {node}: {metric} at {percent} %.',
+      metrics: { cpu: 'CPU', memory: 'memory', disk: 'root disk' },
+    },
     title: 'Servers',
     subtitle: 'The Proxmox VE servers and clusters where your users’ virtual machines run.',
     add: 'Add server',

@@ -355,6 +355,14 @@ export const fr: Dictionary = {
     },
   },
   servers: {
+    issues: {
+      UNREACHABLE: 'Le serveur ne répond pas. {reason}',
+      NODES_UNLISTED: 'Le serveur répond mais ne peut pas lister ses nœuds. {reason}',
+      ALL_NODES_DOWN: 'Tous les nœuds sont hors ligne.',
+      NODE_OFFLINE: 'Le nœud {node} est hors ligne.',
+      NODE_SATURATED: 'Nœud {node} : {metric} à {percent} %.',
+      metrics: { cpu: 'processeur', memory: 'mémoire', disk: 'disque système' },
+    },
     title: 'Serveurs',
     subtitle: 'Les serveurs et clusters Proxmox VE sur lesquels tournent les machines virtuelles de vos utilisateurs.',
     add: 'Ajouter un serveur',

@@ -1,0 +1,1 @@
+ALTER TABLE "servers" ADD COLUMN "health_issues" jsonb DEFAULT '[]'::jsonb NOT NULL;
