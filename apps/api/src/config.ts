@@ -95,6 +95,21 @@ const schema = z.object({
     .max(24 * 30)
     .default(48),
   HEALTH_HOURLY_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  VM_LIMIT_PER_USER: z.coerce.number().int().min(0).max(10_000).default(5),
+  RECONCILE_INTERVAL: duration(5, 3600).default(30),
+  VM_SAMPLE_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(48),
+  SHUTDOWN_TIMEOUT: duration(10, 3600).default(120),
+  OPERATION_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  OPERATION_LEASE: duration(10, 3600).default(60),
+  OPERATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
+  OPERATION_SWEEP_INTERVAL: duration(5, 3600).default(15),
+  OPERATION_TASK_TIMEOUT: duration(30, 86400).default(3600),
+  CONSOLE_TICKET_TTL: duration(5, 30).default(30),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(365),
   AUDIT_RETENTION_INTERVAL: duration(60, 7 * 86400).default(86400),
 });

@@ -26,6 +26,16 @@ export const auditActions = [
   'server.deleted',
   'server.health_changed',
   'keys.rotated',
+  'template.created',
+  'template.updated',
+  'template.deleted',
+  'vm.create_requested',
+  'vm.operation_requested',
+  'vm.operation_failed',
+  'vm.lost',
+  'vm.found',
+  'vm.deleted',
+  'vm.console_opened',
 ] as const;
 export const auditActionSchema = z.enum(auditActions);
 export type AuditAction = z.infer<typeof auditActionSchema>;

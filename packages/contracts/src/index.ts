@@ -5,4 +5,7 @@ export * from './users.js';
 export * from './audit.js';
 export * from './health.js';
 export * from './servers.js';
+export * from './money.js';
+export * from './templates.js';
+export * from './vms.js';
 export * from './routes.js';

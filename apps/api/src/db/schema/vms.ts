@@ -1,0 +1,163 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { operationKinds, operationStatuses, operationSteps, powerStates, vmStatuses } from '@uni-manager/contracts';
+import { servers } from './servers.js';
+import { templates } from './templates.js';
+import { users } from './users.js';
+
+export const vms = pgTable(
+  'vms',
+  {
+    id: uuid('id').primaryKey(),
+    ownerId: uuid('owner_id')
+      .notNull()
+      .references(() => users.id),
+    templateId: uuid('template_id').references(() => templates.id, { onDelete: 'set null' }),
+    /** Set once placement chose them; a VM being created may not have them yet. */
+    serverId: uuid('server_id').references(() => servers.id),
+    node: text('node'),
+    vmid: integer('vmid'),
+    name: text('name').notNull(),
+    cores: integer('cores').notNull(),
+    memoryMib: integer('memory_mib').notNull(),
+    diskGib: integer('disk_gib').notNull(),
+    /** Changes Proxmox holds as pending until the next reboot. */
+    pending: jsonb('pending').$type<{ cores?: number; memoryMib?: number } | null>(),
+    status: text('status', { enum: vmStatuses }).notNull(),
+    powerState: text('power_state', { enum: powerStates }).notNull().default('unknown'),
+    /** Copied from the template at creation: a later price change is the billing module's business. */
+    priceRunningPerHour: bigint('price_running_per_hour', { mode: 'number' }).notNull().default(0),
+    priceStoppedPerHour: bigint('price_stopped_per_hour', { mode: 'number' }).notNull().default(0),
+    cpu: doublePrecision('cpu'),
+    memUsedBytes: doublePrecision('mem_used_bytes'),
+    memTotalBytes: doublePrecision('mem_total_bytes'),
+    uptimeSeconds: integer('uptime_seconds'),
+    addresses: jsonb('addresses').$type<string[]>().notNull().default([]),
+    lastSyncedAt: timestamp('last_synced_at', { withTimezone: true }),
+    failureMessage: text('failure_message'),
+    lostAt: timestamp('lost_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('vms_owner_id_idx').on(t.ownerId, t.createdAt),
+    index('vms_template_id_idx').on(t.templateId),
+    index('vms_server_id_idx').on(t.serverId),
+    index('vms_status_idx').on(t.status),
+    /** Two records never claim the same Proxmox VM. */
+    uniqueIndex('vms_server_vmid_unique')
+      .on(t.serverId, t.vmid)
+      .where(sql`${t.vmid} is not null and ${t.status} <> 'deleted'`),
+  ],
+);
+
+/**
+ * A user's intent, durable: written with its audit entry, claimed by a worker
+ * under a lease, followed to the end of its Proxmox task. The partial unique
+ * index is the "one active operation per VM" rule, enforced by the database.
+ */
+export const vmOperations = pgTable(
+  'vm_operations',
+  {
+    id: uuid('id').primaryKey(),
+    vmId: uuid('vm_id')
+      .notNull()
+      .references(() => vms.id),
+    actorId: uuid('actor_id').references(() => users.id),
+    kind: text('kind', { enum: operationKinds }).notNull(),
+    params: jsonb('params').$type<Record<string, unknown>>().notNull().default({}),
+    status: text('status', { enum: operationStatuses }).notNull(),
+    step: text('step', { enum: operationSteps }).notNull().default('queued'),
+    progress: integer('progress'),
+    /** The Proxmox task in flight, so a worker taking over follows it instead of starting another. */
+    upid: text('upid'),
+    taskNode: text('task_node'),
+    /** Internal resumable state (placement, vmid, the step reached). */
+    state: jsonb('state').$type<Record<string, unknown>>().notNull().default({}),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
+    leaseOwner: text('lease_owner'),
+    leaseUntil: timestamp('lease_until', { withTimezone: true }),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('vm_operations_vm_id_idx').on(t.vmId, t.createdAt),
+    index('vm_operations_actor_id_idx').on(t.actorId),
+    index('vm_operations_active_idx')
+      .on(t.status, t.leaseUntil)
+      .where(sql`${t.status} in ('queued', 'running')`),
+    uniqueIndex('vm_operations_one_active_per_vm')
+      .on(t.vmId)
+      .where(sql`${t.status} in ('queued', 'running')`),
+  ],
+);
+
+/** Every change of power state or status, with when: what billing charges from. */
+export const vmStateHistory = pgTable(
+  'vm_state_history',
+  {
+    id: bigint('id', { mode: 'bigint' }).primaryKey().generatedAlwaysAsIdentity(),
+    vmId: uuid('vm_id')
+      .notNull()
+      .references(() => vms.id),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    status: text('status', { enum: vmStatuses }).notNull(),
+    powerState: text('power_state', { enum: powerStates }).notNull(),
+    source: text('source', { enum: ['operation', 'reconcile', 'admin'] }).notNull(),
+  },
+  (t) => [index('vm_state_history_vm_id_idx').on(t.vmId, t.at)],
+);
+
+/** Usage as reconciliation saw it, for the VM page's charts; kept 48 hours. */
+export const vmSamples = pgTable(
+  'vm_samples',
+  {
+    vmId: uuid('vm_id')
+      .notNull()
+      .references(() => vms.id, { onDelete: 'cascade' }),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    cpu: doublePrecision('cpu').notNull(),
+    memUsedBytes: doublePrecision('mem_used_bytes').notNull(),
+    memTotalBytes: doublePrecision('mem_total_bytes').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.vmId, t.at] }), index('vm_samples_at_idx').on(t.at)],
+);
+
+/** One-time console tickets: only the SHA-256 of the ticket is stored. */
+export const consoleTickets = pgTable(
+  'console_tickets',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    vmId: uuid('vm_id')
+      .notNull()
+      .references(() => vms.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('console_tickets_vm_id_idx').on(t.vmId), index('console_tickets_user_id_idx').on(t.userId)],
+);
+
+export type VmRow = typeof vms.$inferSelect;
+export type VmOperationRow = typeof vmOperations.$inferSelect;
