@@ -107,6 +107,7 @@ CREATE TABLE "vms" (
 	"mem_used_bytes" double precision,
 	"mem_total_bytes" double precision,
 	"uptime_seconds" integer,
+	"pve_lock" text,
 	"addresses" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"last_synced_at" timestamp with time zone,
 	"failure_message" text,
@@ -141,4 +142,5 @@ CREATE INDEX "vms_owner_id_idx" ON "vms" USING btree ("owner_id","created_at");-
 CREATE INDEX "vms_template_id_idx" ON "vms" USING btree ("template_id");--> statement-breakpoint
 CREATE INDEX "vms_server_id_idx" ON "vms" USING btree ("server_id");--> statement-breakpoint
 CREATE INDEX "vms_status_idx" ON "vms" USING btree ("status");--> statement-breakpoint
-CREATE UNIQUE INDEX "vms_server_vmid_unique" ON "vms" USING btree ("server_id","vmid") WHERE "vms"."vmid" is not null and "vms"."status" <> 'deleted';
+CREATE UNIQUE INDEX "vms_owner_name_unique" ON "vms" USING btree ("owner_id","name") WHERE "vms"."status" not in ('deleted', 'failed');--> statement-breakpoint
+CREATE UNIQUE INDEX "vms_server_vmid_unique" ON "vms" USING btree ("server_id","vmid") WHERE "vms"."vmid" is not null and "vms"."status" not in ('deleted', 'failed');

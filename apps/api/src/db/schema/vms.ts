@@ -44,6 +44,8 @@ export const vms = pgTable(
     memUsedBytes: doublePrecision('mem_used_bytes'),
     memTotalBytes: doublePrecision('mem_total_bytes'),
     uptimeSeconds: integer('uptime_seconds'),
+    /** Proxmox's lock on the VM (backup, snapshot, migrate…) as last seen; operations wait for it. */
+    pveLock: text('pve_lock'),
     addresses: jsonb('addresses').$type<string[]>().notNull().default([]),
     lastSyncedAt: timestamp('last_synced_at', { withTimezone: true }),
     failureMessage: text('failure_message'),
@@ -57,10 +59,14 @@ export const vms = pgTable(
     index('vms_template_id_idx').on(t.templateId),
     index('vms_server_id_idx').on(t.serverId),
     index('vms_status_idx').on(t.status),
+    /** A user's VM names are unique among the VMs they have, as hostnames in one place would be. */
+    uniqueIndex('vms_owner_name_unique')
+      .on(t.ownerId, t.name)
+      .where(sql`${t.status} not in ('deleted', 'failed')`),
     /** Two records never claim the same Proxmox VM. */
     uniqueIndex('vms_server_vmid_unique')
       .on(t.serverId, t.vmid)
-      .where(sql`${t.vmid} is not null and ${t.status} <> 'deleted'`),
+      .where(sql`${t.vmid} is not null and ${t.status} not in ('deleted', 'failed')`),
   ],
 );
 
