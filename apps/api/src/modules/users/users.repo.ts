@@ -2,6 +2,7 @@ import type { ListUsersQuery } from '@uni-manager/contracts';
 import { and, asc, count, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import { users, type UserRow } from '../../db/schema/index.js';
+import { escapeLike } from '../../lib/sql.js';
 
 const sortColumns = {
   createdAt: users.createdAt,
@@ -11,10 +12,6 @@ const sortColumns = {
   role: users.role,
   state: users.state,
 } as const;
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 // Written out with an alias: inside a correlated subquery Drizzle leaves column
 // names unqualified, and a bare "id" would bind to the sessions table.
