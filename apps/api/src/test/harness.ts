@@ -27,6 +27,8 @@ if (env.requireServices && (!env.databaseUrl || !env.redisUrl)) {
 
 export interface TestDatabase {
   database: Database;
+  /** The PostgreSQL URL of this test's database, for child processes; null on PGlite. */
+  url: string | null;
   drop(): Promise<void>;
 }
 
@@ -34,7 +36,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   if (!env.databaseUrl) {
     const database = await openPglite();
     await database.migrate();
-    return { database, drop: () => database.close() };
+    return { database, url: null, drop: () => database.close() };
   }
   const name = `um_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: env.databaseUrl, connectionTimeoutMillis: 5_000 });
@@ -47,6 +49,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await database.migrate();
   return {
     database,
+    url: url.toString(),
     async drop() {
       await database.close();
       const c = new pg.Client({ connectionString: env.databaseUrl });

@@ -1,7 +1,7 @@
 import type { AdminListVmsQuery, ListVmsQuery, OsIcon, Vm, VmOperation } from '@uni-manager/contracts';
 import { and, asc, desc, eq, ilike, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { Executor } from '../../db/client.js';
+import type { Db, Executor } from '../../db/client.js';
 import {
   servers,
   templates,
@@ -136,7 +136,23 @@ const sortColumns = {
   powerState: vms.powerState,
 } as const;
 
-export async function listVms(
+/**
+ * The VM rows and their operations are read in one snapshot: read apart, a
+ * poll could see an operation finished but the VM not yet changed by it.
+ */
+function snapshot<T>(db: Db, fn: (tx: Executor) => Promise<T>): Promise<T> {
+  return db.transaction(fn, { isolationLevel: 'repeatable read', accessMode: 'read only' });
+}
+
+export function listVms(
+  db: Db,
+  q: ListVmsQuery & Partial<Pick<AdminListVmsQuery, 'ownerId' | 'serverId' | 'includeDeleted'>>,
+  scope: { ownerId?: string },
+): Promise<{ items: Vm[]; total: number }> {
+  return snapshot(db, (tx) => listVmsIn(tx, q, scope));
+}
+
+async function listVmsIn(
   db: Executor,
   q: ListVmsQuery & Partial<Pick<AdminListVmsQuery, 'ownerId' | 'serverId' | 'includeDeleted'>>,
   scope: { ownerId?: string },
@@ -178,11 +194,13 @@ async function countVms(db: Executor, where: SQL | undefined): Promise<number> {
   return r?.n ?? 0;
 }
 
-export async function getVmView(db: Executor, id: string): Promise<Vm> {
-  const [row] = await joined(db).where(eq(vms.id, id)).limit(1);
-  if (!row) throw new Error(`vm ${id} not found`);
-  const { active, last } = await operationsOf(db, [id]);
-  return toVm(row as VmJoined, active.get(id) ?? null, last.get(id) ?? null);
+export function getVmView(db: Db, id: string): Promise<Vm> {
+  return snapshot(db, async (tx) => {
+    const [row] = await joined(tx).where(eq(vms.id, id)).limit(1);
+    if (!row) throw new Error(`vm ${id} not found`);
+    const { active, last } = await operationsOf(tx, [id]);
+    return toVm(row as VmJoined, active.get(id) ?? null, last.get(id) ?? null);
+  });
 }
 
 export async function getOperationView(db: Executor, id: string): Promise<VmOperation> {

@@ -15,7 +15,14 @@ import {
   type TestApp,
   type TestDatabase,
 } from '../../test/harness.js';
-import { FAST_OPERATIONS, addSimulatorServer, fastSimulator, getVm, seedTemplate, settle } from '../../test/vm-fixtures.js';
+import {
+  FAST_OPERATIONS,
+  addSimulatorServer,
+  fastSimulator,
+  getVm,
+  seedTemplate,
+  settle,
+} from '../../test/vm-fixtures.js';
 import { createOperationEngine } from './operations/engine.js';
 
 /**
@@ -83,7 +90,11 @@ function engine(workerId: string) {
   });
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
