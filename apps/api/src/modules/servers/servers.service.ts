@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { requiredPrivileges, type ConnectionTest, type Server, type UpdateServerBody } from '@uni-manager/contracts';
-import { eq } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { servers, type ServerRow } from '../../db/schema/index.js';
+import { servers, vms, type ServerRow } from '../../db/schema/index.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Actor, RequestMeta } from '../../lib/context.js';
 import { DecryptionError, type SecretBox } from '../../lib/crypto/secret-box.js';
@@ -319,6 +319,19 @@ export function createServersService(deps: ServersServiceDeps) {
       await db.transaction(async (tx) => {
         const row = await repo.lockServer(tx, id);
         if (!row) throw AppError.notFound('Server');
+        const [{ live } = { live: 0 }] = await tx
+          .select({ live: sql<number>`count(*)`.mapWith(Number) })
+          .from(vms)
+          .where(and(eq(vms.serverId, id), ne(vms.status, 'deleted')));
+        if (live > 0) {
+          throw new AppError(
+            'CONFLICT',
+            `"${row.name}" still has ${live} VM${live === 1 ? '' : 's'}: delete them first, or disable the server instead`,
+            { vms: live },
+          );
+        }
+        // Deleted VMs stay in the history without their server (node and VMID are kept).
+        await tx.update(vms).set({ serverId: null }).where(eq(vms.serverId, id));
         await tx.delete(servers).where(eq(servers.id, id));
         await appendAudit(
           tx,

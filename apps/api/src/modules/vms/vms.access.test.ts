@@ -132,6 +132,14 @@ describe('cross-user access', () => {
     expect(vm.lastOperation?.actor?.id).toBe(admin.userId);
   });
 
+  it('refuses to remove a server that still has VMs', async () => {
+    const servers = await t.app.inject({ method: 'GET', url: '/api/v1/admin/servers', headers: auth(admin) });
+    const id = servers.json().items[0].id;
+    const res = await t.app.inject({ method: 'DELETE', url: `/api/v1/admin/servers/${id}`, headers: auth(admin) });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error).toMatchObject({ code: 'CONFLICT', details: { vms: 1 } });
+  });
+
   it('rejects malformed input with 400, never 500', async () => {
     const bad = [
       { url: '/api/v1/vms/not-a-uuid', method: 'GET' },
