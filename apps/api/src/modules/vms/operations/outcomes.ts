@@ -48,6 +48,8 @@ export interface Classified {
 }
 
 const LOCK_IN_TASK = /is locked \(|can't lock file/;
+/** A task whose worker died (node or daemon restart): it was interrupted, not refused. */
+const INTERRUPTED = /^unexpected status/;
 
 /**
  * Decides whether a failure is worth another attempt. Unreachable, slow or
@@ -58,7 +60,11 @@ export function classifyFailure(e: unknown): Classified {
   if (e instanceof OperationFailure) return { transient: e.transient, code: e.code, message: e.message };
   if (e instanceof TaskFailed) {
     const locked = LOCK_IN_TASK.test(e.exitstatus);
-    return { transient: locked, code: locked ? 'VM_LOCKED' : 'TASK_FAILED', message: e.exitstatus.trim() };
+    return {
+      transient: locked || INTERRUPTED.test(e.exitstatus),
+      code: locked ? 'VM_LOCKED' : 'TASK_FAILED',
+      message: e.exitstatus.trim(),
+    };
   }
   if (e instanceof ProxmoxError) {
     const message = e.message.trim();
