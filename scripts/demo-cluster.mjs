@@ -6,6 +6,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { ROOT, startChild } from './lib.mjs';
 
+const DEMO_SERVER_NAME = 'Demo cluster';
+
 /** Starts the simulator and resolves with its connection details (its --json line). */
 export function startDemoCluster({ dataDir, port, log }) {
   const child = startChild(
@@ -64,7 +66,7 @@ export function registerDemoCluster({ info, env }) {
         'add',
         '--if-absent',
         '--name',
-        'Demo cluster',
+        DEMO_SERVER_NAME,
         '--url',
         info.url,
         '--token-id',
@@ -81,4 +83,20 @@ export function registerDemoCluster({ info, env }) {
   } finally {
     rmSync(secretFile, { force: true });
   }
+}
+
+/**
+ * Adds the demo templates (Debian, Ubuntu, AlmaLinux) cloned from the demo
+ * cluster's template VMs. The command does nothing once any template exists,
+ * so every later start leaves the admin's templates alone. Same reason as above
+ * for running it before the API.
+ */
+export function addDemoTemplates({ env }) {
+  const r = spawnSync(
+    process.execPath,
+    ['apps/api/dist/main.js', 'templates', 'add-demo', '--server-name', DEMO_SERVER_NAME],
+    { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8' },
+  );
+  if (r.status !== 0) throw new Error((r.stderr || r.stdout || `exit ${r.status}`).trim());
+  return r.stdout.trim();
 }

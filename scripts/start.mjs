@@ -5,7 +5,7 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { registerDemoCluster, startDemoCluster } from './demo-cluster.mjs';
+import { addDemoTemplates, registerDemoCluster, startDemoCluster } from './demo-cluster.mjs';
 import { startEdgeProxy } from './edge-proxy.mjs';
 import {
   ROOT,
@@ -107,6 +107,15 @@ if (demo) {
       env: { DATA_DIR: dataDir, NODE_ENV: process.env.NODE_ENV ?? 'development', LOG_LEVEL: 'warn' },
     });
     if (said) process.stdout.write(dim(`  ${said}\n`));
+    try {
+      const added = addDemoTemplates({
+        env: { DATA_DIR: dataDir, NODE_ENV: process.env.NODE_ENV ?? 'development', LOG_LEVEL: 'warn' },
+      });
+      if (added) process.stdout.write(dim(`  ${added.replaceAll('\n', '\n  ')}\n`));
+    } catch (e) {
+      // Templates are a convenience of the demo: without them the product still starts.
+      process.stderr.write(yellow(`The demo templates could not be added: ${e.message}\n`));
+    }
   } catch (e) {
     process.stderr.write(red(`The demo cluster could not start: ${e.message}\n`));
     await shutdown(1);

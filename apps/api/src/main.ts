@@ -10,14 +10,15 @@ import { startBullmqTrigger } from './jobs/bullmq-trigger.js';
 import { createScheduler, type PeriodicJob } from './jobs/scheduler.js';
 import { AppError } from './lib/errors.js';
 import { VERSION } from './lib/version.js';
+import { addDemoTemplates } from './modules/templates/templates.demo.js';
 
 const HELP = `uni-manager ${VERSION}
 
 Usage: uni-manager <command> [options]
 
 Commands:
-  serve [--no-worker]     Run the API (and, unless --no-worker, the periodic jobs)
-  worker                  Run the periodic jobs only (server monitor, retention)
+  serve [--no-worker]     Run the API (and, unless --no-worker, the worker's work too)
+  worker                  Run VM operations and the periodic jobs (monitor, reconciliation, retention)
   migrate                 Apply database migrations and exit
   create-admin            Create an administrator
       --email <email> --name <display name> [--password <pw> | --generate-password]
@@ -30,6 +31,8 @@ Commands:
       --token-secret-file <file> (or UM_TOKEN_SECRET) --fingerprint <sha256> | --ca-file <pem>
       [--if-absent]  do nothing when a server with this URL exists
   servers list            Servers and their health
+  templates add-demo      Add demo templates (Debian, Ubuntu, AlmaLinux) cloned from a server's
+      [--server-name <name>]  own template VMs; does nothing once any template exists
   keys rotate             Re-encrypt stored secrets with the current ENCRYPTION_KEY
   audit verify            Recompute the audit log's hash chain; exit 1 if it was tampered with
   audit purge             Apply the audit retention period now
@@ -55,6 +58,17 @@ function periodicJobs(rt: Runtime): PeriodicJob[] {
     },
     { name: 'health-retention', intervalSeconds: 3600, run: () => rt.services.monitoring.retention() },
     {
+      name: 'vm-reconcile',
+      intervalSeconds: rt.config.RECONCILE_INTERVAL,
+      run: async () => ({ ...(await rt.services.reconciler.runCycle()) }),
+    },
+    { name: 'vm-sample-retention', intervalSeconds: 3600, run: () => rt.services.reconciler.retention() },
+    {
+      name: 'vm-operation-sweep',
+      intervalSeconds: rt.config.OPERATION_SWEEP_INTERVAL,
+      run: () => rt.services.operations.sweep(),
+    },
+    {
       name: 'audit-retention',
       intervalSeconds: rt.config.AUDIT_RETENTION_INTERVAL,
       run: async () => ({ deleted: (await rt.services.audit.purgeExpired()).deleted }),
@@ -68,14 +82,18 @@ function periodicJobs(rt: Runtime): PeriodicJob[] {
  * database either way, so they run once however many processes start them.
  */
 async function startJobs(rt: Runtime): Promise<{ stop(): Promise<void> }> {
+  const jobs = periodicJobs(rt);
   const scheduler = createScheduler({
     db: rt.database.db,
     clock: rt.clock,
     logger: rt.logger.child({ module: 'jobs' }),
+    // Claims are per (job, period): a tick slower than half the shortest interval could miss periods.
+    tickMs: Math.min(15_000, Math.max(1_000, (Math.min(...jobs.map((j) => j.intervalSeconds)) * 1000) / 2)),
   });
-  const jobs = periodicJobs(rt);
   jobs.push({ name: 'job-history-pruning', intervalSeconds: 86_400, run: () => scheduler.pruneHistory() });
   for (const j of jobs) scheduler.add(j);
+  // VM operations: consumed from the queue, and whatever a dead worker left is re-driven at once.
+  await rt.services.operations.start();
   if (rt.config.REDIS_URL) {
     const trigger = await startBullmqTrigger({
       redisUrl: rt.config.REDIS_URL,
@@ -86,13 +104,19 @@ async function startJobs(rt: Runtime): Promise<{ stop(): Promise<void> }> {
     });
     return {
       async stop() {
+        await rt.services.operations.stop();
         await trigger.close();
         await scheduler.stop();
       },
     };
   }
   scheduler.start();
-  return { stop: () => scheduler.stop() };
+  return {
+    async stop() {
+      await rt.services.operations.stop();
+      await scheduler.stop();
+    },
+  };
 }
 
 /** SIGINT/SIGTERM: stop taking work, finish what is in flight, close, exit. */
@@ -272,6 +296,24 @@ async function serversCommand(args: string[]) {
   );
 }
 
+async function templatesCommand(args: string[]) {
+  const [sub, ...rest] = args;
+  if (sub !== 'add-demo') throw new Error('usage: uni-manager templates add-demo [--server-name <name>]');
+  const { values } = parseArgs({ args: rest, options: { 'server-name': { type: 'string' } } });
+  await withRuntime(
+    async (rt) => {
+      const r = await addDemoTemplates(rt.services, values['server-name'], {
+        ip: null,
+        userAgent: 'uni-manager templates add-demo',
+        requestId: null,
+      });
+      if (r.created.length) process.stdout.write(`demo templates added: ${r.created.join(', ')}\n`);
+      for (const note of r.notes) process.stdout.write(`${note}\n`);
+    },
+    { logLevel: 'warn' },
+  );
+}
+
 async function audit(args: string[]) {
   const sub = args[0];
   await withRuntime(
@@ -321,6 +363,8 @@ async function main(argv: string[]) {
       return audit(rest);
     case 'servers':
       return serversCommand(rest);
+    case 'templates':
+      return templatesCommand(rest);
     case 'keys':
       if (rest[0] !== 'rotate') throw new Error('usage: uni-manager keys rotate');
       return withRuntime(

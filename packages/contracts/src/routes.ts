@@ -33,6 +33,8 @@ export const paths = {
   adminServer: '/admin/servers/:id',
   adminServerTestSaved: '/admin/servers/:id/test',
   adminServerHealth: '/admin/servers/:id/health',
+  /** The Proxmox template VMs of a server, for the template form's picker. */
+  adminServerTemplates: '/admin/servers/:id/templates',
   templates: '/templates',
   template: '/templates/:id',
   adminTemplates: '/admin/templates',

@@ -178,3 +178,32 @@ export type CatalogTemplate = z.infer<typeof catalogTemplateSchema>;
 
 export const templateListSchema = z.object({ items: z.array(templateSchema) });
 export const catalogListSchema = z.object({ items: z.array(catalogTemplateSchema) });
+
+/** A template VM found on a Proxmox server: what the template form offers to pick from. */
+export const proxmoxTemplateSchema = z
+  .object({
+    node: z.string(),
+    vmid: z.number().int(),
+    name: z.string(),
+    /** Bytes of its boot disk, as Proxmox reports it. */
+    maxdisk: z.number().nonnegative().optional(),
+    /** Bytes of memory. */
+    maxmem: z.number().nonnegative().optional(),
+    maxcpu: z.number().nonnegative().optional(),
+  })
+  .meta({ id: 'ProxmoxTemplate' });
+export type ProxmoxTemplate = z.infer<typeof proxmoxTemplateSchema>;
+
+/** A storage of a node that can hold VM disks: a target for full clones. */
+export const proxmoxStorageSchema = z.object({
+  node: z.string(),
+  storage: z.string(),
+  shared: z.boolean(),
+});
+export type ProxmoxStorage = z.infer<typeof proxmoxStorageSchema>;
+
+export const proxmoxTemplateListSchema = z.object({
+  items: z.array(proxmoxTemplateSchema),
+  storages: z.array(proxmoxStorageSchema),
+});
+export type ProxmoxTemplateList = z.infer<typeof proxmoxTemplateListSchema>;

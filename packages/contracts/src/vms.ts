@@ -232,6 +232,16 @@ export const consoleTicketSchema = z.object({
   websocketPath: z.string().describe('Path of the websocket, relative to the API origin'),
 });
 export type ConsoleTicket = z.infer<typeof consoleTicketSchema>;
+export const consoleSocketQuerySchema = z.object({ ticket: z.string().min(1).max(256) });
+
+/**
+ * Why the console websocket closed, for a failure after the upgrade: the code
+ * is 4000 + the HTTP status of the error (4401 ticket invalid, 4409 VM not
+ * running, 4502 Proxmox unavailable…) and the reason "<ERROR_CODE>: <message>",
+ * cut to the 123 bytes a close frame allows. 1000 from the server means the
+ * console ended on the Proxmox side (the VM stopped, say).
+ */
+export const CONSOLE_CLOSE_BASE = 4000;
 
 /** Placement candidates an admin may pin a VM to. */
 export const placementOptionSchema = z.object({
