@@ -4,6 +4,7 @@ import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
 import { API_PREFIX } from '@uni-manager/contracts';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
@@ -20,6 +21,9 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { serversRoutes } from './modules/servers/servers.routes.js';
+import { consoleRoutes } from './modules/console/console.routes.js';
+import { templatesRoutes } from './modules/templates/templates.routes.js';
+import { vmsRoutes } from './modules/vms/vms.routes.js';
 import type { Infrastructure, Services } from './services.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -62,6 +66,9 @@ export async function buildApp(infra: Infrastructure & { services: Services }): 
 
   registerErrorHandler(app);
   await app.register(cookie);
+  // Once, for every websocket route (the VM console). RFB's largest client
+  // message is a pasted clipboard; 1 MiB is plenty and bounds a frame.
+  await app.register(websocket, { options: { maxPayload: 1024 * 1024, perMessageDeflate: false } });
   await app.register(cors, {
     origin: config.corsOrigins,
     credentials: true,
@@ -106,6 +113,9 @@ export async function buildApp(infra: Infrastructure & { services: Services }): 
       await api.register(usersRoutes({ users: services.users }));
       await api.register(auditRoutes({ audit: services.audit }));
       await api.register(serversRoutes({ servers: services.servers, monitoring: services.monitoring }));
+      await api.register(consoleRoutes({ console: services.console, logger: infra.logger }));
+      await api.register(templatesRoutes({ templates: services.templates }));
+      await api.register(vmsRoutes({ vms: services.vms, shutdownTimeoutSeconds: config.SHUTDOWN_TIMEOUT }));
       api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: API_PREFIX },

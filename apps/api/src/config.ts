@@ -109,6 +109,10 @@ const schema = z.object({
   OPERATION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
   OPERATION_SWEEP_INTERVAL: duration(5, 3600).default(15),
   OPERATION_TASK_TIMEOUT: duration(30, 86400).default(3600),
+  /** Milliseconds between polls of a Proxmox task's status. */
+  OPERATION_POLL_MS: z.coerce.number().int().min(50).max(10_000).default(1000),
+  /** Milliseconds before the first retry of a transient failure; doubles per attempt up to a minute. */
+  OPERATION_RETRY_BASE_MS: z.coerce.number().int().min(10).max(60_000).default(2000),
   CONSOLE_TICKET_TTL: duration(5, 30).default(30),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(365),
   AUDIT_RETENTION_INTERVAL: duration(60, 7 * 86400).default(86400),

@@ -13,7 +13,13 @@ import { createTokenService } from './modules/auth/tokens.js';
 import { createUsersService } from './modules/users/users.service.js';
 import { createServersService } from './modules/servers/servers.service.js';
 import { createMonitoringService } from './modules/monitoring/monitoring.service.js';
+import { createReconciler } from './modules/vms/vms.reconcile.js';
+import { createConsoleService } from './modules/console/console.service.js';
+import { createTemplatesService } from './modules/templates/templates.service.js';
 import { createSecretBox } from './lib/crypto/secret-box.js';
+import { createBullmqOperationQueue, createMemoryOperationQueue, type OperationQueue } from './jobs/operation-queue.js';
+import { createOperationEngine } from './modules/vms/operations/engine.js';
+import { createVmsService } from './modules/vms/vms.service.js';
 
 export interface Infrastructure {
   config: Config;
@@ -21,6 +27,8 @@ export interface Infrastructure {
   redis: Redis | null;
   clock: Clock;
   logger: Logger;
+  /** How operation ids reach workers; by default BullMQ when REDIS_URL is set, in-process otherwise. */
+  operationQueue?: OperationQueue;
 }
 
 /** Every domain service, wired from the infrastructure it is given; nothing global. */
@@ -69,6 +77,71 @@ export function createServices(infra: Infrastructure) {
     rawRetentionHours: c.HEALTH_RAW_RETENTION_HOURS,
     hourlyRetentionDays: c.HEALTH_HOURLY_RETENTION_DAYS,
   });
-  return { auth, users, audit, servers, monitoring, limiter, hasher, close: () => store.close() };
+  const reconciler = createReconciler({
+    db,
+    clock,
+    logger: logger.child({ module: 'reconcile' }),
+    servers,
+    sampleRetentionHours: c.VM_SAMPLE_RETENTION_HOURS,
+  });
+  const templates = createTemplatesService({ db, clock, logger: logger.child({ module: 'templates' }), servers });
+  const consoles = createConsoleService({
+    db,
+    clock,
+    logger: logger.child({ module: 'console' }),
+    servers,
+    ticketTtlSeconds: c.CONSOLE_TICKET_TTL,
+    proxmoxTimeoutMs: c.PROXMOX_TIMEOUT * 1000,
+  });
+  const queue =
+    infra.operationQueue ??
+    (c.REDIS_URL
+      ? createBullmqOperationQueue({ redisUrl: c.REDIS_URL, prefix: c.REDIS_KEY_PREFIX, logger })
+      : createMemoryOperationQueue(logger));
+  const vms = createVmsService({
+    db,
+    clock,
+    logger: logger.child({ module: 'vms' }),
+    secrets,
+    queue,
+    vmLimitPerUser: c.VM_LIMIT_PER_USER,
+    shutdownTimeoutSeconds: c.SHUTDOWN_TIMEOUT,
+  });
+  // Built in every process; only worker processes start it (serve without --no-worker, or worker).
+  const operations = createOperationEngine({
+    db,
+    clock,
+    logger: logger.child({ module: 'operations' }),
+    servers,
+    secrets,
+    queue,
+    settings: {
+      leaseMs: c.OPERATION_LEASE * 1000,
+      maxAttempts: c.OPERATION_MAX_ATTEMPTS,
+      taskTimeoutMs: c.OPERATION_TASK_TIMEOUT * 1000,
+      shutdownTimeoutSeconds: c.SHUTDOWN_TIMEOUT,
+      concurrency: c.OPERATION_CONCURRENCY,
+      pollMs: c.OPERATION_POLL_MS,
+      retryBaseMs: c.OPERATION_RETRY_BASE_MS,
+    },
+  });
+  return {
+    auth,
+    users,
+    vms,
+    operations,
+    audit,
+    servers,
+    monitoring,
+    reconciler,
+    templates,
+    console: consoles,
+    limiter,
+    hasher,
+    async close() {
+      await operations.stop();
+      await store.close();
+    },
+  };
 }
 export type Services = ReturnType<typeof createServices>;

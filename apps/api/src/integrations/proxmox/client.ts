@@ -3,6 +3,7 @@ import { fetch, type Agent } from 'undici';
 import type { Logger } from '../../lib/logger.js';
 import { ProxmoxError, classify, lockOf } from './errors.js';
 import { createDispatcher, type TlsTrust } from './tls.js';
+import { openVncWebSocket } from './vnc-socket.js';
 import type {
   PveClusterResource,
   PveConfig,
@@ -196,6 +197,14 @@ export function createProxmoxClient(opts: ProxmoxClientOptions) {
     destroy: (node: string, vmid: number, p: { purge?: boolean; 'destroy-unreferenced-disks'?: boolean } = {}) =>
       del<string>(vm(node, vmid), p),
     vncProxy: (node: string, vmid: number) => post<PveVncProxy>(`${vm(node, vmid)}/vncproxy`, { websocket: true }),
+    /** The websocket of a vncproxy session, with this client's token and TLS trust (neither leaves it). */
+    vncWebSocket: (node: string, vmid: number, proxy: Pick<PveVncProxy, 'port' | 'ticket'>) =>
+      openVncWebSocket({
+        url: `${base}${vm(node, vmid)}/vncwebsocket?${encodeParams({ port: proxy.port, vncticket: proxy.ticket })}`,
+        authorization: auth,
+        tls: opts.tls,
+        timeoutMs,
+      }),
     taskStatus: (node: string, upid: string) =>
       get<PveTaskStatus>(`/nodes/${encodeURIComponent(node)}/tasks/${encodeURIComponent(upid)}/status`),
     taskLog: (node: string, upid: string, start = 0, limit = 500) =>
