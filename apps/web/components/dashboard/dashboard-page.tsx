@@ -8,6 +8,7 @@ import { AccountSummaryCard } from './account-summary-card';
 import { AdminShortcutsCard } from './admin-shortcuts-card';
 import { greetingKey } from './greeting';
 import { RecentActivityCard } from './recent-activity-card';
+import { VmsSummaryCard } from './vms-summary-card';
 
 export function DashboardPage() {
   const t = useT();
@@ -22,6 +23,7 @@ export function DashboardPage() {
       <PageHeader title={t(greetingKey(hour), { name: firstName })} description={t('dashboard.subtitle')} />
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-5">
         <div className="space-y-6 lg:col-span-2">
+          <VmsSummaryCard />
           <AccountSummaryCard />
           {user.role === 'admin' ? <AdminShortcutsCard /> : null}
         </div>

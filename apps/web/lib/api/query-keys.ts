@@ -1,4 +1,10 @@
-import type { HealthRange, ListAuditQuery, ListUsersQuery } from '@uni-manager/contracts';
+import type {
+  AdminListVmsQuery,
+  HealthRange,
+  ListAuditQuery,
+  ListUsersQuery,
+  ListVmsQuery,
+} from '@uni-manager/contracts';
 
 /**
  * Keys are nested so one prefix invalidates a family: after an admin action
@@ -15,4 +21,18 @@ export const queryKeys = {
   adminServers: ['admin', 'servers'] as const,
   adminServer: (id: string) => ['admin', 'server', id] as const,
   adminServerHealth: (id: string, range: HealthRange) => ['admin', 'server', id, 'health', range] as const,
+  adminTemplates: ['admin', 'templates'] as const,
+  adminTemplate: (id: string) => ['admin', 'template', id] as const,
+  /** What Proxmox holds, not our data: fetched when the form needs it. */
+  adminServerProxmoxTemplates: (serverId: string) => ['admin', 'server', serverId, 'proxmox-templates'] as const,
+  /** Every VM query: lists, pages, timelines and charts, the user's and the admin's. */
+  vms: ['vms'] as const,
+  vmList: (query: ListVmsQuery) => ['vms', 'list', query] as const,
+  vm: (id: string) => ['vms', 'detail', id] as const,
+  vmOperations: (id: string, page: number) => ['vms', 'detail', id, 'operations', page] as const,
+  vmMetrics: (id: string, range: string) => ['vms', 'detail', id, 'metrics', range] as const,
+  adminVms: (query: AdminListVmsQuery) => ['vms', 'admin', query] as const,
+  /** What users may create VMs from; under ['templates'] so a template change refreshes it. */
+  catalog: ['templates', 'catalog'] as const,
+  catalogTemplate: (id: string) => ['templates', 'catalog', id] as const,
 };

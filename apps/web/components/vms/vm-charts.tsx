@@ -1,0 +1,304 @@
+'use client';
+
+import { metricsRanges, type VmMetrics } from '@uni-manager/contracts';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { ChartLine } from 'lucide-react';
+import { useId, type ReactNode } from 'react';
+import {
+  Area,
+  AreaChart,
+  CartesianGrid,
+  ReferenceArea,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+  type TooltipContentProps,
+} from 'recharts';
+import { niceScale, RANGE_MS, ticksFor } from '@/components/servers/chart-data';
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
+import { QueryError } from '@/components/ui/query-error';
+import { Skeleton } from '@/components/ui/skeleton';
+import { ToggleGroup, ToggleGroupItem } from '@/components/ui/toggle-group';
+import { queryKeys } from '@/lib/api/query-keys';
+import { fetchVmMetrics, type MetricsRange } from '@/lib/api/vms';
+import { useI18n } from '@/lib/i18n/i18n-provider';
+import { cn } from '@/lib/utils';
+
+const REFRESH_MS = 60_000;
+const GIB = 1024 ** 3;
+const axisTick = { fill: 'var(--muted-foreground)', fontSize: 11 };
+
+interface Row {
+  t: number;
+  cpu: number | null;
+  mem: number | null;
+  memTotal: number | null;
+}
+
+export interface VmChartData {
+  rows: Row[];
+  /** Spans when the VM was not running: shaded, since a flat line there means "off", not "idle". */
+  off: Array<{ from: number; to: number }>;
+  memTotal: number;
+}
+
+/**
+ * Rows for the charts, with a break wherever samples stop for longer than a
+ * few periods (the VM was off, the collector down) rather than a line drawn
+ * across the hole.
+ */
+export function toVmChartData(metrics: VmMetrics, to: number): VmChartData {
+  const samples = [...metrics.samples].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  const times = samples.map((s) => Date.parse(s.at));
+  const gaps = times
+    .slice(1)
+    .map((t, i) => t - times[i]!)
+    .sort((a, b) => a - b);
+  const step = gaps[Math.floor(gaps.length / 2)] ?? 60_000;
+  const rows: Row[] = [];
+  samples.forEach((s, i) => {
+    const t = times[i]!;
+    const prev = times[i - 1];
+    if (prev !== undefined && t - prev > step * 2.5)
+      rows.push({ t: prev + step, cpu: null, mem: null, memTotal: null });
+    rows.push({ t, cpu: s.cpu * 100, mem: s.memUsedBytes / GIB, memTotal: s.memTotalBytes / GIB });
+  });
+  const off: VmChartData['off'] = [];
+  metrics.states.forEach((s, i) => {
+    // Before it was created it was not "off", it did not exist yet.
+    if (s.powerState === 'running' || s.status === 'provisioning') return;
+    const from = Date.parse(s.at);
+    const next = metrics.states[i + 1];
+    off.push({ from, to: next ? Date.parse(next.at) : to });
+  });
+  const memTotal = Math.max(0, ...rows.map((r) => r.memTotal ?? 0));
+  return { rows, off, memTotal };
+}
+
+interface VmChartsProps {
+  vmId: string;
+  range: MetricsRange;
+  onRangeChange: (range: MetricsRange) => void;
+}
+
+export function VmCharts({ vmId, range, onRangeChange }: VmChartsProps) {
+  const { t } = useI18n();
+  const metrics = useQuery({
+    queryKey: queryKeys.vmMetrics(vmId, range),
+    queryFn: ({ signal }) => fetchVmMetrics(vmId, range, signal),
+    placeholderData: keepPreviousData,
+    refetchInterval: REFRESH_MS,
+  });
+  const lastSample = metrics.data?.samples.at(-1);
+  const to = Math.max(metrics.dataUpdatedAt, lastSample ? Date.parse(lastSample.at) : 0);
+  const span = { from: to - RANGE_MS[range], to };
+  const data = metrics.data ? toVmChartData(metrics.data, to) : undefined;
+
+  return (
+    <Card aria-labelledby="vm-charts-title" data-testid="vm-charts">
+      <CardHeader className="gap-3 sm:flex-row sm:items-start sm:justify-between">
+        <div className="space-y-1.5">
+          <CardTitle id="vm-charts-title">{t('vms.charts.title')}</CardTitle>
+          <CardDescription>{t('vms.charts.description')}</CardDescription>
+        </div>
+        <ToggleGroup
+          type="single"
+          value={range}
+          onValueChange={(value) => value && onRangeChange(value as MetricsRange)}
+          aria-label={t('vms.charts.range')}
+          className="self-start"
+          data-testid="vm-metrics-range"
+          data-value={range}
+        >
+          {metricsRanges.map((r) => (
+            <ToggleGroupItem key={r} value={r} aria-label={t(`servers.charts.rangeLabels.${r}`)} data-range={r}>
+              {t(`servers.charts.ranges.${r}`)}
+            </ToggleGroupItem>
+          ))}
+        </ToggleGroup>
+      </CardHeader>
+      <CardContent>
+        {metrics.isPending ? (
+          <div className="grid gap-6 lg:grid-cols-2" aria-busy>
+            <Skeleton className="h-64" />
+            <Skeleton className="h-64" />
+          </div>
+        ) : metrics.isError && !data ? (
+          <QueryError error={metrics.error} onRetry={() => void metrics.refetch()} />
+        ) : !data || data.rows.length === 0 ? (
+          <EmptyState
+            icon={ChartLine}
+            title={t('vms.charts.empty')}
+            description={t('vms.charts.emptyHint')}
+            className="py-14"
+          />
+        ) : (
+          <div
+            className={cn('grid gap-x-6 gap-y-8 lg:grid-cols-2', metrics.isPlaceholderData && 'opacity-60')}
+            aria-busy={metrics.isPlaceholderData}
+          >
+            {data.off.length > 0 ? (
+              <p className="flex items-center gap-2 text-xs text-muted-foreground lg:col-span-2">
+                <span aria-hidden className="size-3 rounded-sm border border-border bg-muted-foreground/20" />
+                {t('vms.charts.offLegend')}
+              </p>
+            ) : null}
+            <MetricChart data={data} range={range} span={span} metric="cpu" />
+            <MetricChart data={data} range={range} span={span} metric="mem" />
+          </div>
+        )}
+      </CardContent>
+    </Card>
+  );
+}
+
+function Figure({
+  title,
+  description,
+  summary,
+  testId,
+  children,
+}: {
+  title: string;
+  description: string;
+  summary: string;
+  testId: string;
+  children: ReactNode;
+}) {
+  const id = useId();
+  return (
+    <figure className="min-w-0 space-y-3" aria-labelledby={`${id}-title`} data-testid={testId}>
+      <figcaption>
+        <p id={`${id}-title`} className="text-sm font-medium">
+          {title}
+        </p>
+        <p className="text-xs text-muted-foreground">{description}</p>
+        <p className="sr-only">{summary}</p>
+      </figcaption>
+      <div className="-ml-2 h-56">{children}</div>
+    </figure>
+  );
+}
+
+function MetricChart({
+  data,
+  range,
+  span,
+  metric,
+}: {
+  data: VmChartData;
+  range: MetricsRange;
+  span: { from: number; to: number };
+  metric: 'cpu' | 'mem';
+}) {
+  const { t, format } = useI18n();
+  const gradientId = useId().replace(/:/g, '');
+  const color = metric === 'cpu' ? 'var(--chart-1)' : 'var(--chart-2)';
+  const show = (v: number) =>
+    metric === 'cpu' ? format.percent(v / 100, 1) : t('vms.units.gib', { value: format.decimal(v, 2) });
+  const values = data.rows.map((r) => r[metric]).filter((v): v is number => v !== null);
+  const last = values.at(-1);
+  const scale =
+    metric === 'cpu'
+      ? niceScale(Math.max(0, ...values), { floor: 5, limit: 100 })
+      : niceScale(data.memTotal || Math.max(0, ...values), { floor: 0.5 });
+
+  return (
+    <Figure
+      title={metric === 'cpu' ? t('vms.charts.cpu') : t('vms.charts.memory')}
+      description={metric === 'cpu' ? t('vms.charts.cpuDescription') : t('vms.charts.memoryDescription')}
+      summary={t('servers.charts.latest', { values: last === undefined ? t('common.none') : show(last) })}
+      testId={metric === 'cpu' ? 'vm-cpu-chart' : 'vm-memory-chart'}
+    >
+      <ResponsiveContainer width="100%" height="100%" minWidth={0} initialDimension={{ width: 480, height: 224 }}>
+        <AreaChart data={data.rows} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
+          <defs>
+            <linearGradient id={gradientId} x1="0" y1="0" x2="0" y2="1">
+              <stop offset="0%" stopColor={color} stopOpacity={0.35} />
+              <stop offset="100%" stopColor={color} stopOpacity={0.02} />
+            </linearGradient>
+          </defs>
+          <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
+          {data.off.map((o) => (
+            <ReferenceArea
+              key={o.from}
+              x1={Math.max(o.from, span.from)}
+              x2={o.to}
+              ifOverflow="hidden"
+              fill="var(--muted-foreground)"
+              fillOpacity={0.12}
+              stroke="none"
+            />
+          ))}
+          <XAxis
+            type="number"
+            dataKey="t"
+            scale="time"
+            domain={[span.from, span.to]}
+            ticks={ticksFor(range, span.from, span.to)}
+            tickFormatter={(ms: number) => format.time(ms)}
+            tick={axisTick}
+            tickLine={false}
+            axisLine={{ stroke: 'var(--border)' }}
+            minTickGap={16}
+            allowDataOverflow
+          />
+          <YAxis
+            domain={[0, scale.max]}
+            ticks={scale.ticks}
+            tickFormatter={(v: number) =>
+              metric === 'cpu' ? format.percent(v / 100) : t('vms.units.gib', { value: format.decimal(v, 1) })
+            }
+            tick={axisTick}
+            tickLine={false}
+            axisLine={false}
+            width={metric === 'cpu' ? 44 : 60}
+          />
+          <Tooltip
+            cursor={{ stroke: 'var(--muted-foreground)', strokeDasharray: '3 3' }}
+            content={({ active, payload, label }) => (
+              <MetricTooltip active={active} payload={payload} label={label} show={show} metric={metric} />
+            )}
+            isAnimationActive={false}
+          />
+          <Area
+            dataKey={metric}
+            name={metric === 'cpu' ? t('vms.charts.cpu') : t('vms.charts.memory')}
+            type="monotone"
+            stroke={color}
+            strokeWidth={1.75}
+            fill={`url(#${gradientId})`}
+            activeDot={{ r: 3.5, strokeWidth: 0 }}
+            connectNulls={false}
+            isAnimationActive={false}
+          />
+        </AreaChart>
+      </ResponsiveContainer>
+    </Figure>
+  );
+}
+
+function MetricTooltip({
+  active,
+  payload,
+  label,
+  show,
+  metric,
+}: Pick<TooltipContentProps, 'active' | 'payload' | 'label'> & { show: (v: number) => string; metric: 'cpu' | 'mem' }) {
+  const { t, format } = useI18n();
+  if (!active || !payload?.length || typeof label !== 'number') return null;
+  const row = payload[0]?.payload as Row | undefined;
+  if (!row || row[metric] === null) return null;
+  return (
+    <div className="min-w-36 rounded-lg border bg-popover px-3 py-2 text-xs text-popover-foreground shadow-xl shadow-black/20">
+      <p className="mb-1 font-medium">{format.shortDateTime(label)}</p>
+      <p className="font-medium tabular-nums">
+        {metric === 'mem' && row.memTotal
+          ? t('vms.charts.memoryOf', { used: show(row.mem!), total: show(row.memTotal) })
+          : show(row[metric]!)}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,190 @@
+'use client';
+
+import { vmMetricsQuerySchema, type Vm } from '@uni-manager/contracts';
+import { useQuery } from '@tanstack/react-query';
+import { ArrowLeft, MonitorX } from 'lucide-react';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { PageHeader } from '@/components/layout/page-header';
+import { Alert } from '@/components/ui/alert';
+import { Card } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
+import { QueryError } from '@/components/ui/query-error';
+import { Skeleton } from '@/components/ui/skeleton';
+import { isApiError } from '@/lib/api/errors';
+import { queryKeys } from '@/lib/api/query-keys';
+import { fetchVm, type MetricsRange } from '@/lib/api/vms';
+import { useAuth } from '@/lib/auth/use-auth';
+import { useI18n, useT } from '@/lib/i18n/i18n-provider';
+import { readParam, useSearchState } from '@/lib/use-search-state';
+import { BUSY_REFRESH_MS, IDLE_REFRESH_MS, isBusy } from './refresh';
+import { VmActionBar } from './vm-action-bar';
+import { VmCharts } from './vm-charts';
+import { VmCostCard, VmDetailsCard } from './vm-details-card';
+import { useVmActions } from './vm-dialogs';
+import { formatSize } from './vm-format';
+import { VmProgress } from './vm-progress';
+import { VmStatusBadge } from './vm-status';
+import { VmTimeline } from './vm-timeline';
+
+interface DetailSearch {
+  range: MetricsRange;
+}
+const rangeSchema = vmMetricsQuerySchema.shape.range;
+const parseSearch = (params: URLSearchParams): DetailSearch => ({
+  range: readParam(params, 'range', rangeSchema, '1h'),
+});
+const serializeSearch = (search: DetailSearch) =>
+  new URLSearchParams(search.range === '1h' ? {} : { range: search.range });
+
+function BackLink({ href = '/vms' }: { href?: string }) {
+  const t = useT();
+  return (
+    <Link
+      href={href}
+      className="inline-flex items-center gap-1.5 text-sm text-muted-foreground hover:text-foreground focus-visible:outline-2 focus-visible:outline-ring"
+    >
+      <ArrowLeft className="size-4" aria-hidden />
+      {t('vms.detail.back')}
+    </Link>
+  );
+}
+
+/** Why the VM is not in a normal state, and what happens next. */
+function StateNotice({ vm }: { vm: Vm }) {
+  const { t, format } = useI18n();
+  switch (vm.status) {
+    case 'lost':
+      return (
+        <Alert tone="destructive" data-testid="vm-lost-notice">
+          <p className="font-medium">{t('vms.notice.lostTitle')}</p>
+          <p className="mt-0.5 text-muted-foreground">
+            {t('vms.notice.lost')}
+            {vm.lostAt ? ` ${t('vms.notice.since', { date: format.dateTime(vm.lostAt) })}` : null}
+          </p>
+        </Alert>
+      );
+    case 'failed':
+      return (
+        <Alert tone="destructive" data-testid="vm-failed-notice">
+          <p className="font-medium">{t('vms.notice.failedTitle')}</p>
+          <p className="mt-0.5 text-muted-foreground">
+            {vm.failureMessage ?? t('vms.notice.failedNoReason')} {t('vms.notice.failedNext')}
+          </p>
+        </Alert>
+      );
+    case 'deleted':
+      return (
+        <Alert tone="info" data-testid="vm-deleted-notice">
+          {t('vms.notice.deleted')}
+        </Alert>
+      );
+    default:
+      return null;
+  }
+}
+
+export function VmDetailPage({ id }: { id: string }) {
+  const { t, format } = useI18n();
+  const router = useRouter();
+  const isAdmin = useAuth().user?.role === 'admin';
+  const [search, setSearch] = useSearchState(parseSearch, serializeSearch);
+  const { run, dialogs, busyId } = useVmActions({ onDeleted: () => router.push('/vms') });
+  const query = useQuery({
+    queryKey: queryKeys.vm(id),
+    queryFn: ({ signal }) => fetchVm(id, signal),
+    refetchInterval: (q) => (q.state.data && isBusy(q.state.data) ? BUSY_REFRESH_MS : IDLE_REFRESH_MS),
+  });
+
+  // The operation seen running on this visit stays on screen when it ends, so its outcome is not missed.
+  const [watched, setWatched] = useState<string | null>(null);
+  const [dismissed, setDismissed] = useState<string | null>(null);
+  const active = query.data?.activeOperation ?? null;
+  if (active && watched !== active.id) setWatched(active.id);
+
+  if (query.isPending) {
+    return (
+      <div className="space-y-6" aria-busy>
+        <BackLink />
+        <div className="space-y-2">
+          <Skeleton className="h-7 w-56" />
+          <Skeleton className="h-4 w-80 max-w-full" />
+        </div>
+        <Skeleton className="h-9 w-full max-w-xl" />
+        <div className="grid gap-6 lg:grid-cols-3">
+          <Skeleton className="h-64 rounded-xl lg:col-span-2" />
+          <Skeleton className="h-64 rounded-xl" />
+        </div>
+      </div>
+    );
+  }
+
+  if (query.isError) {
+    const missing =
+      isApiError(query.error) && (query.error.code === 'NOT_FOUND' || query.error.code === 'VALIDATION_FAILED');
+    return (
+      <div className="space-y-6">
+        <BackLink />
+        <Card>
+          {missing ? (
+            <EmptyState icon={MonitorX} title={t('vms.detail.notFound')} description={t('vms.detail.notFoundHint')} />
+          ) : (
+            <QueryError error={query.error} onRetry={() => void query.refetch()} />
+          )}
+        </Card>
+      </div>
+    );
+  }
+
+  const vm = query.data;
+  const last = vm.lastOperation;
+  const shown = active ?? (last && last.id === watched && last.id !== dismissed ? last : null);
+  // A failure the user did not watch happen is still worth saying, once, above the details.
+  const unseenFailure =
+    !shown && last?.status === 'failed' && last.id !== dismissed && vm.status === 'active' ? last : null;
+  const busy = isBusy(vm);
+
+  return (
+    <>
+      <PageHeader
+        eyebrow={<BackLink />}
+        title={
+          <span className="flex flex-wrap items-center gap-x-3 gap-y-1.5">
+            <span className="min-w-0 break-all" data-testid="vm-title">
+              {vm.name}
+            </span>
+            <span className="text-base font-normal tracking-normal">
+              <VmStatusBadge vm={vm} />
+            </span>
+          </span>
+        }
+        description={
+          <span className="flex flex-wrap items-center gap-x-3 gap-y-1">
+            {vm.template ? <span>{vm.template.osLabel}</span> : null}
+            <span className="tabular-nums">{formatSize(vm, t, format)}</span>
+          </span>
+        }
+      />
+      <div className="space-y-6">
+        <VmActionBar vm={vm} onAction={(kind) => run(vm, kind)} sending={busyId === vm.id} />
+        <StateNotice vm={vm} />
+        {shown ? <VmProgress op={shown} onDismiss={() => setDismissed(shown.id)} /> : null}
+        {unseenFailure ? <VmProgress op={unseenFailure} onDismiss={() => setDismissed(unseenFailure.id)} /> : null}
+        <div className="grid gap-6 lg:grid-cols-3">
+          <VmDetailsCard vm={vm} isAdmin={isAdmin} className="lg:col-span-2" />
+          <VmCostCard vm={vm} className="self-start" />
+        </div>
+        {vm.status !== 'deleted' ? (
+          <VmCharts
+            vmId={vm.id}
+            range={search.range}
+            onRangeChange={(range) => setSearch({ range }, { replace: true })}
+          />
+        ) : null}
+        <VmTimeline vmId={vm.id} refetchInterval={busy ? BUSY_REFRESH_MS : IDLE_REFRESH_MS * 3} />
+      </div>
+      {dialogs}
+    </>
+  );
+}
