@@ -11,7 +11,12 @@ const statusTone = { connecting: 'info', connected: 'success', disconnected: 'ne
 export function ConsoleStatusBadge({ state }: { state: ConsoleState }) {
   const t = useT();
   return (
-    <Badge tone={statusTone[state.status]} dot={state.status !== 'connecting'} data-testid="console-status">
+    <Badge
+      tone={statusTone[state.status]}
+      dot={state.status !== 'connecting'}
+      data-testid="console-status"
+      data-status={state.status}
+    >
       {state.status === 'connecting' ? <LoaderCircle className="animate-spin" aria-hidden /> : null}
       {t(`vmConsole.status.${state.status}`)}
     </Badge>
