@@ -69,7 +69,7 @@ describe.skipIf(Boolean(skip))('a student', () => {
     await page.getByTestId('vm-create-submit').click();
 
     // Its page follows the operation step by step until it runs.
-    await page.waitForURL(/\/vms\/[0-9a-f-]{36}$/).catch(async (e: Error) => {
+    await page.waitForURL(/\/vms\/[0-9a-f-]{36}$/, { timeout: 60_000 }).catch(async (e: Error) => {
       await screenshot(page, 'vm-create-failed');
       const shown = await page
         .getByTestId('vm-create-error')

@@ -17,6 +17,22 @@ export interface TlsTrust {
   fingerprint?: string | undefined;
 }
 
+/** The pin to enforce, if any; refuses a trust setting that would trust anything. */
+export function pinOf(trust: TlsTrust): string | undefined {
+  if (!trust.ca && !trust.fingerprint)
+    throw new Error('a Proxmox server needs a CA certificate or a pinned fingerprint');
+  return trust.fingerprint ? normalizeFingerprint(trust.fingerprint) : undefined;
+}
+
+/** Null when the socket presents the pinned certificate; otherwise the error to fail with. */
+export function pinMismatch(socket: TLSSocket, pin: string): ProxmoxError | null {
+  const cert = socket.getPeerCertificate?.();
+  const got = cert?.fingerprint256 ? normalizeFingerprint(cert.fingerprint256) : '(none)';
+  return got === pin
+    ? null
+    : new ProxmoxError('TLS', `the server's certificate fingerprint ${got} does not match the pinned ${pin}`);
+}
+
 /**
  * An undici dispatcher that trusts exactly what the admin confirmed. With a
  * CA, the chain and hostname are verified as usual (and the pin too, if one is
@@ -26,9 +42,7 @@ export interface TlsTrust {
  * certificate is refused. There is no mode that trusts anything.
  */
 export function createDispatcher(trust: TlsTrust, opts: { connectTimeoutMs: number; keepAliveMs?: number }): Agent {
-  if (!trust.ca && !trust.fingerprint)
-    throw new Error('a Proxmox server needs a CA certificate or a pinned fingerprint');
-  const pin = trust.fingerprint ? normalizeFingerprint(trust.fingerprint) : undefined;
+  const pin = pinOf(trust);
   const base = buildConnector({
     timeout: opts.connectTimeoutMs,
     ...(trust.ca ? { ca: trust.ca } : { rejectUnauthorized: false }),
@@ -42,16 +56,10 @@ export function createDispatcher(trust: TlsTrust, opts: { connectTimeoutMs: numb
     connect: (options, callback) =>
       base(options, (err, socket) => {
         if (err || !socket) return callback(err ?? new Error('no socket'), null);
-        if (pin) {
-          const cert = (socket as TLSSocket).getPeerCertificate?.();
-          const got = cert?.fingerprint256 ? normalizeFingerprint(cert.fingerprint256) : '(none)';
-          if (got !== pin) {
-            socket.destroy();
-            return callback(
-              new ProxmoxError('TLS', `the server's certificate fingerprint ${got} does not match the pinned ${pin}`),
-              null,
-            );
-          }
+        const mismatch = pin ? pinMismatch(socket as TLSSocket, pin) : null;
+        if (mismatch) {
+          socket.destroy();
+          return callback(mismatch, null);
         }
         callback(null, socket);
       }),

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import WebSocket from 'ws';
 import { ProxmoxError } from './errors.js';
-import { normalizeFingerprint, type TlsTrust } from './tls.js';
+import { pinMismatch, pinOf, type TlsTrust } from './tls.js';
 
 /**
  * A TLS connection to a Proxmox node, trusted exactly as the HTTP client's
@@ -12,9 +12,12 @@ import { normalizeFingerprint, type TlsTrust } from './tls.js';
  * header above all) is written to a server we do not trust.
  */
 export function connectTrusted(url: URL, trust: TlsTrust, timeoutMs: number): Promise<TLSSocket> {
-  if (!trust.ca && !trust.fingerprint)
-    return Promise.reject(new Error('a Proxmox server needs a CA certificate or a pinned fingerprint'));
-  const pin = trust.fingerprint ? normalizeFingerprint(trust.fingerprint) : undefined;
+  let pin: string | undefined;
+  try {
+    pin = pinOf(trust);
+  } catch (e) {
+    return Promise.reject(e as Error);
+  }
   const host = url.hostname.replace(/^\[|\]$/g, '');
   return new Promise((resolve, reject) => {
     const socket = tlsConnect({
@@ -37,14 +40,8 @@ export function connectTrusted(url: URL, trust: TlsTrust, timeoutMs: number): Pr
     socket.once('timeout', () => fail(new ProxmoxError('TIMEOUT', `no TLS handshake within ${timeoutMs} ms`)));
     socket.once('error', fail);
     socket.once('secureConnect', () => {
-      if (pin) {
-        const cert = socket.getPeerCertificate();
-        const got = cert?.fingerprint256 ? normalizeFingerprint(cert.fingerprint256) : '(none)';
-        if (got !== pin)
-          return fail(
-            new ProxmoxError('TLS', `the server's certificate fingerprint ${got} does not match the pinned ${pin}`),
-          );
-      }
+      const mismatch = pin ? pinMismatch(socket, pin) : null;
+      if (mismatch) return fail(mismatch);
       socket.removeListener('error', fail);
       socket.setTimeout(0);
       resolve(socket);
