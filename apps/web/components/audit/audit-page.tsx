@@ -2,30 +2,22 @@
 
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { ScrollText } from 'lucide-react';
-import { useCallback } from 'react';
 import { PageHeader } from '@/components/layout/page-header';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Pagination } from '@/components/ui/pagination';
+import { ListPagination } from '@/components/ui/pagination';
 import { QueryError } from '@/components/ui/query-error';
 import { fetchAudit } from '@/lib/api/audit';
 import { queryKeys } from '@/lib/api/query-keys';
 import { useT } from '@/lib/i18n/i18n-provider';
-import { useSearchState } from '@/lib/use-search-state';
+import { usePagedSearchState } from '@/lib/use-search-state';
 import { AuditFilters } from './audit-filters';
-import {
-  AUDIT_PAGE_SIZES,
-  isRangeValid,
-  parseAuditSearch,
-  serializeAuditSearch,
-  toAuditQuery,
-  type AuditSearch,
-} from './audit-search';
+import { AUDIT_PAGE_SIZES, isRangeValid, parseAuditSearch, serializeAuditSearch, toAuditQuery } from './audit-search';
 import { AuditTable } from './audit-table';
 
 export function AuditPage() {
   const t = useT();
-  const [search, setSearch] = useSearchState(parseAuditSearch, serializeAuditSearch);
+  const [search, setSearch, update] = usePagedSearchState(parseAuditSearch, serializeAuditSearch);
   const valid = isRangeValid(search);
   const query = toAuditQuery(search);
   const audit = useQuery({
@@ -35,12 +27,6 @@ export function AuditPage() {
     // An inverted range can only return nothing; the filters explain why instead.
     enabled: valid,
   });
-
-  const update = useCallback(
-    (patch: Partial<AuditSearch>, options?: { replace?: boolean }) =>
-      setSearch({ ...search, page: 1, ...patch }, options),
-    [search, setSearch],
-  );
 
   const data = valid ? audit.data : undefined;
   const filtered = Boolean(search.q || search.action || search.from || search.to);
@@ -63,18 +49,7 @@ export function AuditPage() {
         ) : (
           <AuditTable events={data?.items} stale={audit.isPlaceholderData} />
         )}
-        {data && data.total > 0 ? (
-          <div className="border-t px-4 py-3">
-            <Pagination
-              page={search.page}
-              pageSize={search.pageSize}
-              total={data.total}
-              pageSizeOptions={AUDIT_PAGE_SIZES}
-              onPageChange={(page) => setSearch({ ...search, page })}
-              onPageSizeChange={(pageSize) => update({ pageSize })}
-            />
-          </div>
-        ) : null}
+        <ListPagination total={data?.total} search={search} onChange={setSearch} pageSizeOptions={AUDIT_PAGE_SIZES} />
       </Card>
     </>
   );

@@ -2,8 +2,7 @@
 
 import { healthRanges, type HealthRange } from '@uni-manager/contracts';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { ChartLine } from 'lucide-react';
-import { useId, type ReactNode } from 'react';
+import { useId } from 'react';
 import {
   Area,
   AreaChart,
@@ -17,11 +16,18 @@ import {
   YAxis,
   type TooltipContentProps,
 } from 'recharts';
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { EmptyState } from '@/components/ui/empty-state';
-import { QueryError } from '@/components/ui/query-error';
+import {
+  activeDot,
+  areaGradient,
+  chartMargin,
+  ChartCard,
+  ChartFigure,
+  gridProps,
+  tooltipCursor,
+  useTimeAxis,
+  valueAxis,
+} from '@/components/charts/chart-kit';
 import { Skeleton } from '@/components/ui/skeleton';
-import { ToggleGroup, ToggleGroupItem } from '@/components/ui/toggle-group';
 import { queryKeys } from '@/lib/api/query-keys';
 import { fetchServerHealth } from '@/lib/api/servers';
 import { useI18n } from '@/lib/i18n/i18n-provider';
@@ -31,21 +37,18 @@ import {
   maxOf,
   niceScale,
   RANGE_MS,
-  ticksFor,
   toChartData,
   type ChartData,
   type ChartRow,
   type Outage,
 } from './chart-data';
 
-/** Node colours from the design tokens (globals.css), so both themes get colours made for them. */
+/** Node colours from the design tokens, so both themes get colours made for them. */
 const SERIES_COLORS = ['var(--chart-1)', 'var(--chart-2)', 'var(--chart-3)', 'var(--chart-4)', 'var(--chart-5)'];
 const colorOf = (index: number) => SERIES_COLORS[index % SERIES_COLORS.length]!;
 
 /** A new sample arrives every minute; a longer range changes only hourly. */
 const REFRESH_MS = 60_000;
-
-const axisTick = { fill: 'var(--muted-foreground)', fontSize: 11 };
 
 interface HealthChartsProps {
   serverId: string;
@@ -67,57 +70,30 @@ export function HealthCharts({ serverId, range, onRangeChange }: HealthChartsPro
   const span = { from: to - RANGE_MS[range], to };
 
   return (
-    <Card aria-labelledby="health-charts-title" data-testid="health-charts">
-      <CardHeader className="gap-3 sm:flex-row sm:items-start sm:justify-between">
-        <div className="space-y-1.5">
-          <CardTitle id="health-charts-title">{t('servers.charts.title')}</CardTitle>
-          <CardDescription>{t('servers.charts.description')}</CardDescription>
-        </div>
-        <ToggleGroup
-          type="single"
-          value={range}
-          onValueChange={(value) => value && onRangeChange(value as HealthRange)}
-          aria-label={t('servers.charts.range')}
-          className="self-start"
-          data-testid="health-range"
-          data-value={range}
-        >
-          {healthRanges.map((r) => (
-            <ToggleGroupItem key={r} value={r} aria-label={t(`servers.charts.rangeLabels.${r}`)} data-range={r}>
-              {t(`servers.charts.ranges.${r}`)}
-            </ToggleGroupItem>
-          ))}
-        </ToggleGroup>
-      </CardHeader>
-      <CardContent>
-        {history.isPending ? (
-          <div className="grid gap-6 lg:grid-cols-2" aria-busy>
-            <Skeleton className="h-64" />
-            <Skeleton className="h-64" />
-            <Skeleton className="h-52 lg:col-span-2" />
-          </div>
-        ) : history.isError && !data ? (
-          <QueryError error={history.error} onRetry={() => void history.refetch()} />
-        ) : !data || data.empty ? (
-          <EmptyState
-            icon={ChartLine}
-            title={t('servers.charts.empty')}
-            description={t('servers.charts.emptyHint')}
-            className="py-14"
-          />
-        ) : (
-          <div
-            className={cn('grid gap-x-6 gap-y-8 lg:grid-cols-2', history.isPlaceholderData && 'opacity-60')}
-            aria-busy={history.isPlaceholderData}
-          >
-            <Legend data={data} className="lg:col-span-2" />
-            <NodeChart data={data} range={range} span={span} metric="cpu" />
-            <NodeChart data={data} range={range} span={span} metric="mem" />
-            <LatencyChart data={data} range={range} span={span} className="lg:col-span-2" />
-          </div>
-        )}
-      </CardContent>
-    </Card>
+    <ChartCard
+      testId="health-charts"
+      title={t('servers.charts.title')}
+      description={t('servers.charts.description')}
+      ranges={healthRanges}
+      range={range}
+      onRangeChange={onRangeChange}
+      rangeLabel={t('servers.charts.range')}
+      rangeTestId="health-range"
+      query={history}
+      data={data}
+      isEmpty={(d) => d.empty}
+      empty={{ title: t('servers.charts.empty'), description: t('servers.charts.emptyHint') }}
+      loading={<Skeleton className="h-52 lg:col-span-2" />}
+    >
+      {(d) => (
+        <>
+          <Legend data={d} className="lg:col-span-2" />
+          <NodeChart data={d} range={range} span={span} metric="cpu" />
+          <NodeChart data={d} range={range} span={span} metric="mem" />
+          <LatencyChart data={d} range={range} span={span} className="lg:col-span-2" />
+        </>
+      )}
+    </ChartCard>
   );
 }
 
@@ -148,23 +124,6 @@ interface ChartProps {
   className?: string;
 }
 
-function useTimeAxis(range: HealthRange, span: { from: number; to: number }) {
-  const { format } = useI18n();
-  const long = range === '7d' || range === '30d';
-  return {
-    type: 'number' as const,
-    dataKey: 't',
-    scale: 'time' as const,
-    domain: [span.from, span.to],
-    ticks: ticksFor(range, span.from, span.to),
-    tickFormatter: (ms: number) => (long ? format.dayMonth(ms) : format.time(ms)),
-    tick: axisTick,
-    tickLine: false,
-    axisLine: { stroke: 'var(--border)' },
-    minTickGap: 16,
-  };
-}
-
 function OutageAreas({ outages }: { outages: Outage[] }) {
   return outages.map((o) => (
     <ReferenceArea
@@ -177,39 +136,6 @@ function OutageAreas({ outages }: { outages: Outage[] }) {
       stroke="none"
     />
   ));
-}
-
-/** A chart with its title, a text summary for screen readers, and a frame of fixed height. */
-function ChartFigure({
-  title,
-  description,
-  summary,
-  testId,
-  className,
-  height = 'h-56',
-  children,
-}: {
-  title: string;
-  description: string;
-  summary: string;
-  testId: string;
-  className?: string;
-  height?: string;
-  children: ReactNode;
-}) {
-  const id = useId();
-  return (
-    <figure className={cn('min-w-0 space-y-3', className)} aria-labelledby={`${id}-title`} data-testid={testId}>
-      <figcaption>
-        <p id={`${id}-title`} className="text-sm font-medium">
-          {title}
-        </p>
-        <p className="text-xs text-muted-foreground">{description}</p>
-        <p className="sr-only">{summary}</p>
-      </figcaption>
-      <div className={cn(height, '-ml-2')}>{children}</div>
-    </figure>
-  );
 }
 
 function NodeChart({ data, range, span, metric, className }: ChartProps & { metric: 'cpu' | 'mem' }) {
@@ -235,21 +161,13 @@ function NodeChart({ data, range, span, metric, className }: ChartProps & { metr
     >
       {hasValues ? (
         <ResponsiveContainer width="100%" height="100%" minWidth={0} initialDimension={{ width: 480, height: 224 }}>
-          <LineChart data={data.rows} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
-            <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
+          <LineChart data={data.rows} margin={chartMargin}>
+            <CartesianGrid {...gridProps} />
             <OutageAreas outages={data.outages} />
             <XAxis {...xAxis} />
-            <YAxis
-              domain={[0, scale.max]}
-              ticks={scale.ticks}
-              tickFormatter={(v: number) => format.percent(v / 100)}
-              tick={axisTick}
-              tickLine={false}
-              axisLine={false}
-              width={44}
-            />
+            <YAxis {...valueAxis(scale, (v) => format.percent(v / 100), 44)} />
             <Tooltip
-              cursor={{ stroke: 'var(--muted-foreground)', strokeDasharray: '3 3' }}
+              cursor={tooltipCursor}
               content={({ active, payload, label }) => (
                 <ChartTooltip
                   active={active}
@@ -269,7 +187,7 @@ function NodeChart({ data, range, span, metric, className }: ChartProps & { metr
                 stroke={colorOf(i)}
                 strokeWidth={1.75}
                 dot={isolatedDot(data.rows, keyOf(node), colorOf(i))}
-                activeDot={{ r: 3.5, strokeWidth: 0 }}
+                activeDot={activeDot}
                 connectNulls={false}
                 isAnimationActive={false}
               />
@@ -303,27 +221,14 @@ function LatencyChart({ data, range, span, className }: ChartProps) {
     >
       {last !== null || data.outages.length > 0 ? (
         <ResponsiveContainer width="100%" height="100%" minWidth={0} initialDimension={{ width: 960, height: 192 }}>
-          <AreaChart data={data.rows} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
-            <defs>
-              <linearGradient id={gradientId} x1="0" y1="0" x2="0" y2="1">
-                <stop offset="0%" stopColor="var(--chart-1)" stopOpacity={0.35} />
-                <stop offset="100%" stopColor="var(--chart-1)" stopOpacity={0.02} />
-              </linearGradient>
-            </defs>
-            <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
+          <AreaChart data={data.rows} margin={chartMargin}>
+            {areaGradient(gradientId, 'var(--chart-1)')}
+            <CartesianGrid {...gridProps} />
             <OutageAreas outages={data.outages} />
             <XAxis {...xAxis} />
-            <YAxis
-              domain={[0, scale.max]}
-              ticks={scale.ticks}
-              tickFormatter={(v: number) => t('servers.result.ms', { value: format.number(v) })}
-              tick={axisTick}
-              tickLine={false}
-              axisLine={false}
-              width={60}
-            />
+            <YAxis {...valueAxis(scale, (v) => t('servers.result.ms', { value: format.number(v) }), 60)} />
             <Tooltip
-              cursor={{ stroke: 'var(--muted-foreground)', strokeDasharray: '3 3' }}
+              cursor={tooltipCursor}
               content={({ active, payload, label }) => (
                 <ChartTooltip
                   active={active}
@@ -343,7 +248,7 @@ function LatencyChart({ data, range, span, className }: ChartProps) {
               strokeWidth={1.75}
               fill={`url(#${gradientId})`}
               dot={isolatedDot(data.rows, 'latency', 'var(--chart-1)')}
-              activeDot={{ r: 3.5, strokeWidth: 0 }}
+              activeDot={activeDot}
               connectNulls={false}
               isAnimationActive={false}
             />

@@ -3,19 +3,12 @@
 import type { Server } from '@uni-manager/contracts';
 import { useMutation, useQueryClient, type UseMutationResult } from '@tanstack/react-query';
 import { CircleOff, LoaderCircle, PlugZap, RotateCw, Trash2, Wrench } from 'lucide-react';
-import { useCallback, useState, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useState } from 'react';
 import { toast } from 'sonner';
 import { Alert } from '@/components/ui/alert';
-import {
-  AlertDialog,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from '@/components/ui/alert-dialog';
+import { AlertDialog } from '@/components/ui/alert-dialog';
 import { Button } from '@/components/ui/button';
+import { ConfirmContent } from '@/components/ui/confirm-dialog';
 import {
   Dialog,
   DialogContent,
@@ -24,13 +17,10 @@ import {
   DialogHeader,
   DialogTitle,
 } from '@/components/ui/dialog';
-import { FormField } from '@/components/ui/form-field';
-import { Input } from '@/components/ui/input';
 import { queryKeys } from '@/lib/api/query-keys';
 import { deleteServer, testSavedServer } from '@/lib/api/servers';
 import { describeError } from '@/lib/errors/describe';
 import { useI18n } from '@/lib/i18n/i18n-provider';
-import { cn } from '@/lib/utils';
 import type { ConnectionTest } from '@uni-manager/contracts';
 import { ConnectionResult } from './connection-result';
 import { ServerFormDialog } from './server-form-dialog';
@@ -142,21 +132,6 @@ interface ToggleRequest {
   kind: 'disable' | 'maintenanceOn';
 }
 
-function DialogIcon({ tone, children }: { tone: 'warning' | 'destructive' | 'info'; children: ReactNode }) {
-  return (
-    <span
-      className={cn(
-        'flex size-10 shrink-0 items-center justify-center rounded-full border [&_svg]:size-5',
-        tone === 'warning' && 'border-warning/30 bg-warning/10 text-warning',
-        tone === 'destructive' && 'border-destructive/30 bg-destructive/10 text-destructive',
-        tone === 'info' && 'border-info/30 bg-info/10 text-info',
-      )}
-    >
-      {children}
-    </span>
-  );
-}
-
 /** Taking capacity away (maintenance, disabling) is confirmed, and says what it means for new VMs. */
 function ConfirmToggleDialog({ pending, onClose }: { pending: ToggleRequest | null; onClose: () => void }) {
   return (
@@ -172,41 +147,25 @@ function ConfirmToggleBody({ pending, onClose }: { pending: ToggleRequest; onClo
   const { t, dict } = useI18n();
   const { server, kind } = pending;
   const mutation = useServerToggle({ silent: true });
-  const [error, setError] = useState<string | null>(null);
-
-  async function confirm() {
-    setError(null);
-    try {
-      await mutation.mutateAsync({ server, kind });
-      onClose();
-    } catch (err) {
-      setError(describeError(err, t, dict).title);
-    }
-  }
 
   return (
-    <AlertDialogContent data-testid="server-toggle-dialog" data-action={kind}>
-      <AlertDialogHeader className="flex-row items-start gap-4">
-        <DialogIcon tone={kind === 'maintenanceOn' ? 'info' : 'warning'}>
-          {kind === 'maintenanceOn' ? <Wrench aria-hidden /> : <CircleOff aria-hidden />}
-        </DialogIcon>
-        <div className="grid gap-1.5">
-          <AlertDialogTitle>{t(`servers.toggle.${kind}.title`, { name: server.name })}</AlertDialogTitle>
-          <AlertDialogDescription>{t(`servers.toggle.${kind}.description`)}</AlertDialogDescription>
-        </div>
-      </AlertDialogHeader>
-      {error ? <Alert tone="destructive">{error}</Alert> : null}
-      <AlertDialogFooter>
-        <AlertDialogCancel asChild>
-          <Button variant="outline" disabled={mutation.isPending}>
-            {t('common.cancel')}
-          </Button>
-        </AlertDialogCancel>
-        <Button pending={mutation.isPending} onClick={() => void confirm()} data-testid="confirm-toggle">
-          {mutation.isPending ? t('servers.toggle.working') : t(`servers.toggle.${kind}.confirm`)}
-        </Button>
-      </AlertDialogFooter>
-    </AlertDialogContent>
+    <ConfirmContent
+      testId="server-toggle-dialog"
+      action={kind}
+      tone={kind === 'maintenanceOn' ? 'info' : 'warning'}
+      icon={kind === 'maintenanceOn' ? <Wrench aria-hidden /> : <CircleOff aria-hidden />}
+      title={t(`servers.toggle.${kind}.title`, { name: server.name })}
+      description={t(`servers.toggle.${kind}.description`)}
+      pending={mutation.isPending}
+      confirmLabel={t(`servers.toggle.${kind}.confirm`)}
+      workingLabel={t('servers.toggle.working')}
+      confirmTestId="confirm-toggle"
+      onConfirm={async () => {
+        await mutation.mutateAsync({ server, kind });
+        onClose();
+      }}
+      describeError={(err) => describeError(err, t, dict).title}
+    />
   );
 }
 
@@ -230,9 +189,6 @@ function RemoveDialog({
 function RemoveBody({ server, onClose, onRemoved }: { server: Server; onClose: () => void; onRemoved?: () => void }) {
   const { t, dict } = useI18n();
   const queryClient = useQueryClient();
-  const [typed, setTyped] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const matches = typed.trim() === server.name;
   const mutation = useMutation({
     mutationFn: () => deleteServer(server.id),
     meta: { silent: true },
@@ -245,72 +201,26 @@ function RemoveBody({ server, onClose, onRemoved }: { server: Server; onClose: (
     },
   });
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (!matches) return;
-    setError(null);
-    try {
-      await mutation.mutateAsync();
-      onClose();
-      onRemoved?.();
-    } catch (err) {
-      setError(describeError(err, t, dict).title);
-    }
-  }
-
   return (
-    <AlertDialogContent data-testid="remove-server-dialog">
-      <form noValidate onSubmit={onSubmit} className="grid gap-5">
-        <AlertDialogHeader className="flex-row items-start gap-4">
-          <DialogIcon tone="destructive">
-            <Trash2 aria-hidden />
-          </DialogIcon>
-          <div className="grid gap-1.5">
-            <AlertDialogTitle>{t('servers.remove.title', { name: server.name })}</AlertDialogTitle>
-            <AlertDialogDescription>{t('servers.remove.description')}</AlertDialogDescription>
-            <p className="truncate font-mono text-xs text-muted-foreground">{server.url}</p>
-          </div>
-        </AlertDialogHeader>
-        <FormField
-          label={
-            <>
-              {t('servers.remove.typeName')}{' '}
-              <span className="select-all rounded bg-muted px-1.5 py-0.5 font-mono text-[0.8125rem]">
-                {server.name}
-              </span>
-            </>
-          }
-        >
-          {(control) => (
-            <Input
-              {...control}
-              autoFocus
-              autoComplete="off"
-              spellCheck={false}
-              value={typed}
-              onChange={(e) => setTyped(e.target.value)}
-              data-testid="confirm-remove-input"
-            />
-          )}
-        </FormField>
-        {error ? <Alert tone="destructive">{error}</Alert> : null}
-        <AlertDialogFooter>
-          <AlertDialogCancel asChild>
-            <Button variant="outline" disabled={mutation.isPending}>
-              {t('common.cancel')}
-            </Button>
-          </AlertDialogCancel>
-          <Button
-            type="submit"
-            variant="destructive"
-            disabled={!matches}
-            pending={mutation.isPending}
-            data-testid="confirm-remove"
-          >
-            {mutation.isPending ? t('servers.toggle.working') : t('servers.remove.confirm')}
-          </Button>
-        </AlertDialogFooter>
-      </form>
-    </AlertDialogContent>
+    <ConfirmContent
+      testId="remove-server-dialog"
+      tone="destructive"
+      icon={<Trash2 aria-hidden />}
+      title={t('servers.remove.title', { name: server.name })}
+      description={t('servers.remove.description')}
+      detail={<p className="truncate font-mono text-xs text-muted-foreground">{server.url}</p>}
+      typedName={{ name: server.name, label: t('servers.remove.typeName'), inputTestId: 'confirm-remove-input' }}
+      pending={mutation.isPending}
+      confirmLabel={t('servers.remove.confirm')}
+      workingLabel={t('servers.toggle.working')}
+      confirmVariant="destructive"
+      confirmTestId="confirm-remove"
+      onConfirm={async () => {
+        await mutation.mutateAsync();
+        onClose();
+        onRemoved?.();
+      }}
+      describeError={(err) => describeError(err, t, dict).title}
+    />
   );
 }

@@ -16,6 +16,7 @@ import {
   AlertDialogTitle,
 } from '@/components/ui/alert-dialog';
 import { Button } from '@/components/ui/button';
+import { DialogIcon } from '@/components/ui/confirm-dialog';
 import { isApiError } from '@/lib/api/errors';
 import { queryKeys } from '@/lib/api/query-keys';
 import { deleteTemplate, templateBody, updateTemplate } from '@/lib/api/templates';
@@ -111,9 +112,9 @@ function DeleteBody({
   return (
     <AlertDialogContent data-testid="delete-template-dialog" data-in-use={inUse !== null}>
       <AlertDialogHeader className="flex-row items-start gap-4">
-        <span className="flex size-10 shrink-0 items-center justify-center rounded-full border border-destructive/30 bg-destructive/10 text-destructive [&_svg]:size-5">
+        <DialogIcon tone="destructive">
           <Trash2 aria-hidden />
-        </span>
+        </DialogIcon>
         <div className="grid gap-1.5">
           <AlertDialogTitle>{t('templates.delete.title', { name: template.name })}</AlertDialogTitle>
           <AlertDialogDescription>

@@ -85,3 +85,37 @@ export function Pagination({
     </nav>
   );
 }
+
+interface ListPaginationProps<T extends { page: number; pageSize: number }> {
+  /** Undefined while the list loads. */
+  total: number | undefined;
+  search: T;
+  onChange: (next: T) => void;
+  pageSizeOptions?: readonly number[];
+}
+
+/**
+ * The footer of a paged list in a card, kept in the list's search state: not
+ * shown while there is nothing to page, and a new page size starts again from
+ * the first page.
+ */
+export function ListPagination<T extends { page: number; pageSize: number }>({
+  total,
+  search,
+  onChange,
+  pageSizeOptions,
+}: ListPaginationProps<T>) {
+  if (!total) return null;
+  return (
+    <div className="border-t px-4 py-3">
+      <Pagination
+        page={search.page}
+        pageSize={search.pageSize}
+        total={total}
+        pageSizeOptions={pageSizeOptions}
+        onPageChange={(page) => onChange({ ...search, page })}
+        onPageSizeChange={(pageSize) => onChange({ ...search, page: 1, pageSize })}
+      />
+    </div>
+  );
+}

@@ -8,12 +8,12 @@ import { PageHeader } from '@/components/layout/page-header';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Pagination } from '@/components/ui/pagination';
+import { ListPagination } from '@/components/ui/pagination';
 import { QueryError } from '@/components/ui/query-error';
 import { fetchUsers, type UserActionKind } from '@/lib/api/admin-users';
 import { queryKeys } from '@/lib/api/query-keys';
 import { useT } from '@/lib/i18n/i18n-provider';
-import { useSearchState } from '@/lib/use-search-state';
+import { nextOrder, usePagedSearchState } from '@/lib/use-search-state';
 import { UserActionDialog, type PendingAction } from './user-action-dialog';
 import {
   defaultOrderFor,
@@ -22,14 +22,13 @@ import {
   serializeUsersSearch,
   toUsersQuery,
   type UserSortField,
-  type UsersSearch,
 } from './users-search';
 import { UsersTable } from './users-table';
 import { UsersToolbar } from './users-toolbar';
 
 export function UsersPage() {
   const t = useT();
-  const [search, setSearch] = useSearchState(parseUsersSearch, serializeUsersSearch);
+  const [search, setSearch, update] = usePagedSearchState(parseUsersSearch, serializeUsersSearch);
   const [pending, setPending] = useState<PendingAction | null>(null);
   const query = toUsersQuery(search);
   const users = useQuery({
@@ -38,17 +37,8 @@ export function UsersPage() {
     placeholderData: keepPreviousData,
   });
 
-  const update = useCallback(
-    (patch: Partial<UsersSearch>, options?: { replace?: boolean }) => {
-      // Changing what is shown starts again from the first page.
-      setSearch({ ...search, page: 1, ...patch }, options);
-    },
-    [search, setSearch],
-  );
-
   function onSort(field: UserSortField) {
-    const order = search.sort === field ? (search.order === 'asc' ? 'desc' : 'asc') : defaultOrderFor(field);
-    update({ sort: field, order });
+    update({ sort: field, order: nextOrder(search, field, defaultOrderFor) });
   }
 
   const onAction = useCallback((user: AdminUser, kind: UserActionKind) => setPending({ user, kind }), []);
@@ -91,18 +81,7 @@ export function UsersPage() {
             stale={users.isPlaceholderData}
           />
         )}
-        {data && data.total > 0 ? (
-          <div className="border-t px-4 py-3">
-            <Pagination
-              page={search.page}
-              pageSize={search.pageSize}
-              total={data.total}
-              pageSizeOptions={PAGE_SIZES}
-              onPageChange={(page) => setSearch({ ...search, page })}
-              onPageSizeChange={(pageSize) => update({ pageSize })}
-            />
-          </div>
-        ) : null}
+        <ListPagination total={data?.total} search={search} onChange={setSearch} pageSizeOptions={PAGE_SIZES} />
       </Card>
       <UserActionDialog pending={pending} onClose={() => setPending(null)} />
     </>

@@ -4,7 +4,7 @@ import { vmStatuses, type Vm } from '@uni-manager/contracts';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Ellipsis, Eye, SearchX, UserRound, X } from 'lucide-react';
 import Link from 'next/link';
-import { useCallback, useId } from 'react';
+import { useId } from 'react';
 import { PageHeader } from '@/components/layout/page-header';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
@@ -16,7 +16,7 @@ import {
   DropdownMenuTrigger,
 } from '@/components/ui/dropdown-menu';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Pagination } from '@/components/ui/pagination';
+import { ListPagination } from '@/components/ui/pagination';
 import { QueryError } from '@/components/ui/query-error';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
 import { Switch } from '@/components/ui/switch';
@@ -24,7 +24,7 @@ import { queryKeys } from '@/lib/api/query-keys';
 import { fetchServers } from '@/lib/api/servers';
 import { fetchAdminVms } from '@/lib/api/vms';
 import { useI18n } from '@/lib/i18n/i18n-provider';
-import { useSearchState } from '@/lib/use-search-state';
+import { nextOrder, usePagedSearchState } from '@/lib/use-search-state';
 import { actionIcon } from './action-visuals';
 import { refreshIntervalFor } from './refresh';
 import { SortSelect } from './sort-select';
@@ -37,7 +37,6 @@ import {
   parseAdminVmsSearch,
   serializeAdminVmsSearch,
   toAdminVmsQuery,
-  type AdminVmsSearch,
   type SortOrder,
   type VmSortField,
 } from './vms-search';
@@ -49,7 +48,7 @@ const ALL = 'all';
 export function AdminVmsPage() {
   const { t } = useI18n();
   const switchId = useId();
-  const [search, setSearch] = useSearchState(parseAdminVmsSearch, serializeAdminVmsSearch);
+  const [search, setSearch, update] = usePagedSearchState(parseAdminVmsSearch, serializeAdminVmsSearch);
   const { run, dialogs, busyId } = useVmActions();
   const query = toAdminVmsQuery(search);
   const vms = useQuery({
@@ -61,16 +60,8 @@ export function AdminVmsPage() {
   });
   const servers = useQuery({ queryKey: queryKeys.adminServers, queryFn: ({ signal }) => fetchServers(signal) });
 
-  const update = useCallback(
-    (patch: Partial<AdminVmsSearch>, options?: { replace?: boolean }) => {
-      setSearch({ ...search, page: 1, ...patch }, options);
-    },
-    [search, setSearch],
-  );
-
   function onSort(field: VmSortField, order?: SortOrder) {
-    const next = order ?? (search.sort === field ? (search.order === 'asc' ? 'desc' : 'asc') : defaultOrderFor(field));
-    update({ sort: field, order: next });
+    update({ sort: field, order: order ?? nextOrder(search, field, defaultOrderFor) });
   }
 
   const filtered = isFiltered(search) || Boolean(search.serverId || search.ownerId || search.includeDeleted);
@@ -174,18 +165,7 @@ export function AdminVmsPage() {
             label={t('vms.admin.table')}
           />
         )}
-        {data && data.total > 0 ? (
-          <div className="border-t px-4 py-3">
-            <Pagination
-              page={search.page}
-              pageSize={search.pageSize}
-              total={data.total}
-              pageSizeOptions={PAGE_SIZES}
-              onPageChange={(page) => setSearch({ ...search, page })}
-              onPageSizeChange={(pageSize) => update({ pageSize })}
-            />
-          </div>
-        ) : null}
+        <ListPagination total={data?.total} search={search} onChange={setSearch} pageSizeOptions={PAGE_SIZES} />
       </Card>
       {dialogs}
     </>

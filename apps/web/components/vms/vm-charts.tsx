@@ -2,8 +2,7 @@
 
 import { metricsRanges, type VmMetrics } from '@uni-manager/contracts';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { ChartLine } from 'lucide-react';
-import { useId, type ReactNode } from 'react';
+import { useId } from 'react';
 import {
   Area,
   AreaChart,
@@ -15,20 +14,24 @@ import {
   YAxis,
   type TooltipContentProps,
 } from 'recharts';
-import { niceScale, RANGE_MS, ticksFor } from '@/components/servers/chart-data';
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { EmptyState } from '@/components/ui/empty-state';
-import { QueryError } from '@/components/ui/query-error';
-import { Skeleton } from '@/components/ui/skeleton';
-import { ToggleGroup, ToggleGroupItem } from '@/components/ui/toggle-group';
+import {
+  activeDot,
+  areaGradient,
+  chartMargin,
+  ChartCard,
+  ChartFigure,
+  gridProps,
+  tooltipCursor,
+  useTimeAxis,
+  valueAxis,
+} from '@/components/charts/chart-kit';
+import { niceScale, RANGE_MS } from '@/components/servers/chart-data';
 import { queryKeys } from '@/lib/api/query-keys';
 import { fetchVmMetrics, type MetricsRange } from '@/lib/api/vms';
 import { useI18n } from '@/lib/i18n/i18n-provider';
-import { cn } from '@/lib/utils';
 
 const REFRESH_MS = 60_000;
 const GIB = 1024 ** 3;
-const axisTick = { fill: 'var(--muted-foreground)', fontSize: 11 };
 
 interface Row {
   t: number;
@@ -97,88 +100,33 @@ export function VmCharts({ vmId, range, onRangeChange }: VmChartsProps) {
   const data = metrics.data ? toVmChartData(metrics.data, to) : undefined;
 
   return (
-    <Card aria-labelledby="vm-charts-title" data-testid="vm-charts">
-      <CardHeader className="gap-3 sm:flex-row sm:items-start sm:justify-between">
-        <div className="space-y-1.5">
-          <CardTitle id="vm-charts-title">{t('vms.charts.title')}</CardTitle>
-          <CardDescription>{t('vms.charts.description')}</CardDescription>
-        </div>
-        <ToggleGroup
-          type="single"
-          value={range}
-          onValueChange={(value) => value && onRangeChange(value as MetricsRange)}
-          aria-label={t('vms.charts.range')}
-          className="self-start"
-          data-testid="vm-metrics-range"
-          data-value={range}
-        >
-          {metricsRanges.map((r) => (
-            <ToggleGroupItem key={r} value={r} aria-label={t(`servers.charts.rangeLabels.${r}`)} data-range={r}>
-              {t(`servers.charts.ranges.${r}`)}
-            </ToggleGroupItem>
-          ))}
-        </ToggleGroup>
-      </CardHeader>
-      <CardContent>
-        {metrics.isPending ? (
-          <div className="grid gap-6 lg:grid-cols-2" aria-busy>
-            <Skeleton className="h-64" />
-            <Skeleton className="h-64" />
-          </div>
-        ) : metrics.isError && !data ? (
-          <QueryError error={metrics.error} onRetry={() => void metrics.refetch()} />
-        ) : !data || data.rows.length === 0 ? (
-          <EmptyState
-            icon={ChartLine}
-            title={t('vms.charts.empty')}
-            description={t('vms.charts.emptyHint')}
-            className="py-14"
-          />
-        ) : (
-          <div
-            className={cn('grid gap-x-6 gap-y-8 lg:grid-cols-2', metrics.isPlaceholderData && 'opacity-60')}
-            aria-busy={metrics.isPlaceholderData}
-          >
-            {data.off.length > 0 ? (
-              <p className="flex items-center gap-2 text-xs text-muted-foreground lg:col-span-2">
-                <span aria-hidden className="size-3 rounded-sm border border-border bg-muted-foreground/20" />
-                {t('vms.charts.offLegend')}
-              </p>
-            ) : null}
-            <MetricChart data={data} range={range} span={span} metric="cpu" />
-            <MetricChart data={data} range={range} span={span} metric="mem" />
-          </div>
-        )}
-      </CardContent>
-    </Card>
-  );
-}
-
-function Figure({
-  title,
-  description,
-  summary,
-  testId,
-  children,
-}: {
-  title: string;
-  description: string;
-  summary: string;
-  testId: string;
-  children: ReactNode;
-}) {
-  const id = useId();
-  return (
-    <figure className="min-w-0 space-y-3" aria-labelledby={`${id}-title`} data-testid={testId}>
-      <figcaption>
-        <p id={`${id}-title`} className="text-sm font-medium">
-          {title}
-        </p>
-        <p className="text-xs text-muted-foreground">{description}</p>
-        <p className="sr-only">{summary}</p>
-      </figcaption>
-      <div className="-ml-2 h-56">{children}</div>
-    </figure>
+    <ChartCard
+      testId="vm-charts"
+      title={t('vms.charts.title')}
+      description={t('vms.charts.description')}
+      ranges={metricsRanges}
+      range={range}
+      onRangeChange={onRangeChange}
+      rangeLabel={t('vms.charts.range')}
+      rangeTestId="vm-metrics-range"
+      query={metrics}
+      data={data}
+      isEmpty={(d) => d.rows.length === 0}
+      empty={{ title: t('vms.charts.empty'), description: t('vms.charts.emptyHint') }}
+    >
+      {(d) => (
+        <>
+          {d.off.length > 0 ? (
+            <p className="flex items-center gap-2 text-xs text-muted-foreground lg:col-span-2">
+              <span aria-hidden className="size-3 rounded-sm border border-border bg-muted-foreground/20" />
+              {t('vms.charts.offLegend')}
+            </p>
+          ) : null}
+          <MetricChart data={d} range={range} span={span} metric="cpu" />
+          <MetricChart data={d} range={range} span={span} metric="mem" />
+        </>
+      )}
+    </ChartCard>
   );
 }
 
@@ -194,6 +142,7 @@ function MetricChart({
   metric: 'cpu' | 'mem';
 }) {
   const { t, format } = useI18n();
+  const xAxis = useTimeAxis(range, span);
   const gradientId = useId().replace(/:/g, '');
   const color = metric === 'cpu' ? 'var(--chart-1)' : 'var(--chart-2)';
   const show = (v: number) =>
@@ -206,21 +155,16 @@ function MetricChart({
       : niceScale(data.memTotal || Math.max(0, ...values), { floor: 0.5 });
 
   return (
-    <Figure
+    <ChartFigure
       title={metric === 'cpu' ? t('vms.charts.cpu') : t('vms.charts.memory')}
       description={metric === 'cpu' ? t('vms.charts.cpuDescription') : t('vms.charts.memoryDescription')}
       summary={t('servers.charts.latest', { values: last === undefined ? t('common.none') : show(last) })}
       testId={metric === 'cpu' ? 'vm-cpu-chart' : 'vm-memory-chart'}
     >
       <ResponsiveContainer width="100%" height="100%" minWidth={0} initialDimension={{ width: 480, height: 224 }}>
-        <AreaChart data={data.rows} margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
-          <defs>
-            <linearGradient id={gradientId} x1="0" y1="0" x2="0" y2="1">
-              <stop offset="0%" stopColor={color} stopOpacity={0.35} />
-              <stop offset="100%" stopColor={color} stopOpacity={0.02} />
-            </linearGradient>
-          </defs>
-          <CartesianGrid stroke="var(--border)" strokeDasharray="3 3" vertical={false} />
+        <AreaChart data={data.rows} margin={chartMargin}>
+          {areaGradient(gradientId, color)}
+          <CartesianGrid {...gridProps} />
           {data.off.map((o) => (
             <ReferenceArea
               key={o.from}
@@ -232,32 +176,16 @@ function MetricChart({
               stroke="none"
             />
           ))}
-          <XAxis
-            type="number"
-            dataKey="t"
-            scale="time"
-            domain={[span.from, span.to]}
-            ticks={ticksFor(range, span.from, span.to)}
-            tickFormatter={(ms: number) => format.time(ms)}
-            tick={axisTick}
-            tickLine={false}
-            axisLine={{ stroke: 'var(--border)' }}
-            minTickGap={16}
-            allowDataOverflow
-          />
+          <XAxis {...xAxis} allowDataOverflow />
           <YAxis
-            domain={[0, scale.max]}
-            ticks={scale.ticks}
-            tickFormatter={(v: number) =>
-              metric === 'cpu' ? format.percent(v / 100) : t('vms.units.gib', { value: format.decimal(v, 1) })
-            }
-            tick={axisTick}
-            tickLine={false}
-            axisLine={false}
-            width={metric === 'cpu' ? 44 : 60}
+            {...valueAxis(
+              scale,
+              (v) => (metric === 'cpu' ? format.percent(v / 100) : t('vms.units.gib', { value: format.decimal(v, 1) })),
+              metric === 'cpu' ? 44 : 60,
+            )}
           />
           <Tooltip
-            cursor={{ stroke: 'var(--muted-foreground)', strokeDasharray: '3 3' }}
+            cursor={tooltipCursor}
             content={({ active, payload, label }) => (
               <MetricTooltip active={active} payload={payload} label={label} show={show} metric={metric} />
             )}
@@ -270,13 +198,13 @@ function MetricChart({
             stroke={color}
             strokeWidth={1.75}
             fill={`url(#${gradientId})`}
-            activeDot={{ r: 3.5, strokeWidth: 0 }}
+            activeDot={activeDot}
             connectNulls={false}
             isAnimationActive={false}
           />
         </AreaChart>
       </ResponsiveContainer>
-    </Figure>
+    </ChartFigure>
   );
 }
 

@@ -1,25 +1,13 @@
 'use client';
 
 import type { Vm } from '@uni-manager/contracts';
-import { useCallback, useState, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useState } from 'react';
 import { toast } from 'sonner';
-import { Alert } from '@/components/ui/alert';
-import {
-  AlertDialog,
-  AlertDialogCancel,
-  AlertDialogContent,
-  AlertDialogDescription,
-  AlertDialogFooter,
-  AlertDialogHeader,
-  AlertDialogTitle,
-} from '@/components/ui/alert-dialog';
-import { Button } from '@/components/ui/button';
+import { AlertDialog } from '@/components/ui/alert-dialog';
 import { Checkbox } from '@/components/ui/checkbox';
-import { FormField } from '@/components/ui/form-field';
-import { Input } from '@/components/ui/input';
+import { ConfirmContent } from '@/components/ui/confirm-dialog';
 import { Label } from '@/components/ui/label';
 import { useI18n } from '@/lib/i18n/i18n-provider';
-import { cn } from '@/lib/utils';
 import { actionIcon } from './action-visuals';
 import { RenameDialog } from './rename-dialog';
 import { ResizeDialog } from './resize-dialog';
@@ -85,21 +73,6 @@ function needsPowerConfirm(kind: DialogKind): kind is ConfirmedPowerKind {
   return kind === 'shutdown' || kind === 'stop' || kind === 'reboot' || kind === 'suspend';
 }
 
-export function DialogIcon({ tone, children }: { tone: 'warning' | 'destructive' | 'info'; children: ReactNode }) {
-  return (
-    <span
-      className={cn(
-        'flex size-10 shrink-0 items-center justify-center rounded-full border [&_svg]:size-5',
-        tone === 'warning' && 'border-warning/30 bg-warning/10 text-warning',
-        tone === 'destructive' && 'border-destructive/30 bg-destructive/10 text-destructive',
-        tone === 'info' && 'border-info/30 bg-info/10 text-info',
-      )}
-    >
-      {children}
-    </span>
-  );
-}
-
 function ConfirmPowerDialog({
   pending,
   onClose,
@@ -126,35 +99,32 @@ function ConfirmPowerBody({ vm, kind, onClose }: { vm: Vm; kind: ConfirmedPowerK
   const { t, dict } = useI18n();
   const mutation = useVmAction();
   const [forceStop, setForceStop] = useState(true);
-  const [error, setError] = useState<string | null>(null);
   const Icon = actionIcon[kind];
   const forceId = `vm-force-stop-${vm.id}`;
 
-  async function confirm() {
-    setError(null);
-    try {
-      await mutation.mutateAsync({
-        vm,
-        request: kind === 'shutdown' ? { kind, options: { forceStop } } : { kind },
-      });
-      toast.success(t(`vms.done.${kind}`, { name: vm.name }));
-      onClose();
-    } catch (err) {
-      setError(describeVmError(err, t, dict).title);
-    }
-  }
-
   return (
-    <AlertDialogContent data-testid="vm-confirm-dialog" data-action={kind}>
-      <AlertDialogHeader className="flex-row items-start gap-4">
-        <DialogIcon tone={kind === 'stop' ? 'destructive' : 'warning'}>
-          <Icon aria-hidden />
-        </DialogIcon>
-        <div className="grid gap-1.5">
-          <AlertDialogTitle>{t(`vms.confirm.${kind}.title`, { name: vm.name })}</AlertDialogTitle>
-          <AlertDialogDescription>{t(`vms.confirm.${kind}.description`)}</AlertDialogDescription>
-        </div>
-      </AlertDialogHeader>
+    <ConfirmContent
+      testId="vm-confirm-dialog"
+      action={kind}
+      tone={kind === 'stop' ? 'destructive' : 'warning'}
+      icon={<Icon aria-hidden />}
+      title={t(`vms.confirm.${kind}.title`, { name: vm.name })}
+      description={t(`vms.confirm.${kind}.description`)}
+      pending={mutation.isPending}
+      confirmLabel={t(`vms.confirm.${kind}.confirm`)}
+      workingLabel={t('vms.actions.working')}
+      confirmVariant={kind === 'stop' ? 'destructive' : 'default'}
+      confirmTestId="vm-confirm"
+      onConfirm={async () => {
+        await mutation.mutateAsync({
+          vm,
+          request: kind === 'shutdown' ? { kind, options: { forceStop } } : { kind },
+        });
+        toast.success(t(`vms.done.${kind}`, { name: vm.name }));
+        onClose();
+      }}
+      describeError={(err) => describeVmError(err, t, dict).title}
+    >
       {kind === 'shutdown' ? (
         <div className="flex items-start gap-3 rounded-lg border p-3">
           <Checkbox
@@ -170,23 +140,7 @@ function ConfirmPowerBody({ vm, kind, onClose }: { vm: Vm; kind: ConfirmedPowerK
           </div>
         </div>
       ) : null}
-      {error ? <Alert tone="destructive">{error}</Alert> : null}
-      <AlertDialogFooter>
-        <AlertDialogCancel asChild>
-          <Button variant="outline" disabled={mutation.isPending}>
-            {t('common.cancel')}
-          </Button>
-        </AlertDialogCancel>
-        <Button
-          variant={kind === 'stop' ? 'destructive' : 'default'}
-          pending={mutation.isPending}
-          onClick={() => void confirm()}
-          data-testid="vm-confirm"
-        >
-          {mutation.isPending ? t('vms.actions.working') : t(`vms.confirm.${kind}.confirm`)}
-        </Button>
-      </AlertDialogFooter>
-    </AlertDialogContent>
+    </ConfirmContent>
   );
 }
 
@@ -202,74 +156,27 @@ function DeleteDialog({ vm, onClose, onDeleted }: { vm: Vm | null; onClose: () =
 function DeleteBody({ vm, onClose, onDeleted }: { vm: Vm; onClose: () => void; onDeleted?: () => void }) {
   const { t, dict } = useI18n();
   const mutation = useVmAction();
-  const [typed, setTyped] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const matches = typed.trim() === vm.name;
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (!matches) return;
-    setError(null);
-    try {
-      await mutation.mutateAsync({ vm, request: { kind: 'delete' } });
-      toast.success(t('vms.done.delete', { name: vm.name }));
-      onClose();
-      onDeleted?.();
-    } catch (err) {
-      setError(describeVmError(err, t, dict).title);
-    }
-  }
 
   return (
-    <AlertDialogContent data-testid="vm-delete-dialog">
-      <form noValidate onSubmit={onSubmit} className="grid gap-5">
-        <AlertDialogHeader className="flex-row items-start gap-4">
-          <DialogIcon tone="destructive">
-            <actionIcon.delete aria-hidden />
-          </DialogIcon>
-          <div className="grid gap-1.5">
-            <AlertDialogTitle>{t('vms.delete.title', { name: vm.name })}</AlertDialogTitle>
-            <AlertDialogDescription>{t('vms.delete.description')}</AlertDialogDescription>
-          </div>
-        </AlertDialogHeader>
-        <FormField
-          label={
-            <>
-              {t('vms.delete.typeName')}{' '}
-              <span className="select-all rounded bg-muted px-1.5 py-0.5 font-mono text-[0.8125rem]">{vm.name}</span>
-            </>
-          }
-        >
-          {(control) => (
-            <Input
-              {...control}
-              autoFocus
-              autoComplete="off"
-              spellCheck={false}
-              value={typed}
-              onChange={(e) => setTyped(e.target.value)}
-              data-testid="vm-delete-confirm-input"
-            />
-          )}
-        </FormField>
-        {error ? <Alert tone="destructive">{error}</Alert> : null}
-        <AlertDialogFooter>
-          <AlertDialogCancel asChild>
-            <Button variant="outline" disabled={mutation.isPending}>
-              {t('common.cancel')}
-            </Button>
-          </AlertDialogCancel>
-          <Button
-            type="submit"
-            variant="destructive"
-            disabled={!matches}
-            pending={mutation.isPending}
-            data-testid="vm-delete-confirm"
-          >
-            {mutation.isPending ? t('vms.actions.working') : t('vms.delete.confirm')}
-          </Button>
-        </AlertDialogFooter>
-      </form>
-    </AlertDialogContent>
+    <ConfirmContent
+      testId="vm-delete-dialog"
+      tone="destructive"
+      icon={<actionIcon.delete aria-hidden />}
+      title={t('vms.delete.title', { name: vm.name })}
+      description={t('vms.delete.description')}
+      typedName={{ name: vm.name, label: t('vms.delete.typeName'), inputTestId: 'vm-delete-confirm-input' }}
+      pending={mutation.isPending}
+      confirmLabel={t('vms.delete.confirm')}
+      workingLabel={t('vms.actions.working')}
+      confirmVariant="destructive"
+      confirmTestId="vm-delete-confirm"
+      onConfirm={async () => {
+        await mutation.mutateAsync({ vm, request: { kind: 'delete' } });
+        toast.success(t('vms.done.delete', { name: vm.name }));
+        onClose();
+        onDeleted?.();
+      }}
+      describeError={(err) => describeVmError(err, t, dict).title}
+    />
   );
 }

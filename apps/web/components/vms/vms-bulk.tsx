@@ -16,11 +16,11 @@ import {
   AlertDialogTitle,
 } from '@/components/ui/alert-dialog';
 import { Button } from '@/components/ui/button';
+import { DialogIcon } from '@/components/ui/confirm-dialog';
 import { queryKeys } from '@/lib/api/query-keys';
 import { runBulkAction, type BulkAction } from '@/lib/api/vms';
 import { useI18n } from '@/lib/i18n/i18n-provider';
 import { actionIcon } from './action-visuals';
-import { DialogIcon } from './vm-dialogs';
 import { describeVmError, vmErrorText } from './vm-errors';
 
 interface BulkBarProps {

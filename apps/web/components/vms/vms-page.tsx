@@ -4,17 +4,17 @@ import type { Vm } from '@uni-manager/contracts';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { MonitorPlay, Plus, SearchX } from 'lucide-react';
 import Link from 'next/link';
-import { useCallback, useState } from 'react';
+import { useState } from 'react';
 import { PageHeader } from '@/components/layout/page-header';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Pagination } from '@/components/ui/pagination';
+import { ListPagination } from '@/components/ui/pagination';
 import { QueryError } from '@/components/ui/query-error';
 import { queryKeys } from '@/lib/api/query-keys';
 import { fetchVms } from '@/lib/api/vms';
 import { useT } from '@/lib/i18n/i18n-provider';
-import { useSearchState } from '@/lib/use-search-state';
+import { nextOrder, usePagedSearchState } from '@/lib/use-search-state';
 import { refreshIntervalFor } from './refresh';
 import { SortSelect } from './sort-select';
 import { BulkBar } from './vms-bulk';
@@ -27,7 +27,6 @@ import {
   toVmsQuery,
   type SortOrder,
   type VmSortField,
-  type VmsSearch,
 } from './vms-search';
 import { VmsTable } from './vms-table';
 import { VmsToolbar } from './vms-toolbar';
@@ -46,7 +45,7 @@ function CreateButton({ testId }: { testId: string }) {
 
 export function VmsPage() {
   const t = useT();
-  const [search, setSearch] = useSearchState(parseVmsSearch, serializeVmsSearch);
+  const [search, setSearch, update] = usePagedSearchState(parseVmsSearch, serializeVmsSearch);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const query = toVmsQuery(search);
   const vms = useQuery({
@@ -57,17 +56,8 @@ export function VmsPage() {
     refetchOnWindowFocus: 'always',
   });
 
-  const update = useCallback(
-    (patch: Partial<VmsSearch>, options?: { replace?: boolean }) => {
-      // Changing what is shown starts again from the first page.
-      setSearch({ ...search, page: 1, ...patch }, options);
-    },
-    [search, setSearch],
-  );
-
   function onSort(field: VmSortField, order?: SortOrder) {
-    const next = order ?? (search.sort === field ? (search.order === 'asc' ? 'desc' : 'asc') : defaultOrderFor(field));
-    update({ sort: field, order: next });
+    update({ sort: field, order: order ?? nextOrder(search, field, defaultOrderFor) });
   }
 
   const data = vms.data;
@@ -144,18 +134,7 @@ export function VmsPage() {
             label={t('vms.list.label')}
           />
         )}
-        {data && data.total > 0 ? (
-          <div className="border-t px-4 py-3">
-            <Pagination
-              page={search.page}
-              pageSize={search.pageSize}
-              total={data.total}
-              pageSizeOptions={PAGE_SIZES}
-              onPageChange={(page) => setSearch({ ...search, page })}
-              onPageSizeChange={(pageSize) => update({ pageSize })}
-            />
-          </div>
-        ) : null}
+        <ListPagination total={data?.total} search={search} onChange={setSearch} pageSizeOptions={PAGE_SIZES} />
       </Card>
       {data && data.total > 0 ? <p className="mt-3 text-xs text-muted-foreground">{t('vms.list.liveHint')}</p> : null}
     </>

@@ -2,7 +2,6 @@ import {
   idSchema,
   listVmsQuerySchema,
   powerStateSchema,
-  sortOrderSchema,
   vmStatusSchema,
   type AdminListVmsQuery,
   type ListVmsQuery,
@@ -10,20 +9,16 @@ import {
   type VmStatus,
   type vmSortFields,
 } from '@uni-manager/contracts';
-import type { z } from 'zod';
-import { readParam } from '@/lib/use-search-state';
+import { readListPaging, readParam, writeListPaging, type ListPaging, type SortOrder } from '@/lib/use-search-state';
+
+export { PAGE_SIZES, type SortOrder } from '@/lib/use-search-state';
 
 export type VmSortField = (typeof vmSortFields)[number];
-export type SortOrder = z.infer<typeof sortOrderSchema>;
 
-export interface VmsSearch {
+export interface VmsSearch extends ListPaging<VmSortField> {
   q: string;
   status?: VmStatus;
   powerState?: PowerState;
-  sort: VmSortField;
-  order: SortOrder;
-  page: number;
-  pageSize: number;
 }
 
 export interface AdminVmsSearch extends VmsSearch {
@@ -32,35 +27,23 @@ export interface AdminVmsSearch extends VmsSearch {
   includeDeleted: boolean;
 }
 
-export const PAGE_SIZES = [10, 25, 50, 100] as const;
-
-const shape = listVmsQuerySchema.shape;
-const DEFAULTS = { sort: 'createdAt', order: 'desc', page: 1, pageSize: 25 } as const;
+const DEFAULTS: ListPaging<VmSortField> = { sort: 'createdAt', order: 'desc', page: 1, pageSize: 25 };
 
 export function parseVmsSearch(params: URLSearchParams): VmsSearch {
   return {
     q: (params.get('q') ?? '').slice(0, 100),
     status: readParam(params, 'status', vmStatusSchema, undefined),
     powerState: readParam(params, 'power', powerStateSchema, undefined),
-    sort: readParam(params, 'sort', shape.sort, DEFAULTS.sort),
-    order: readParam(params, 'order', sortOrderSchema, DEFAULTS.order),
-    page: readParam(params, 'page', shape.page, DEFAULTS.page),
-    pageSize: readParam(params, 'pageSize', shape.pageSize, DEFAULTS.pageSize),
+    ...readListPaging(params, listVmsQuerySchema.shape, DEFAULTS),
   };
 }
 
-/** Defaults are left out so the plain page has a plain URL. */
 export function serializeVmsSearch(search: VmsSearch): URLSearchParams {
   const params = new URLSearchParams();
   if (search.q) params.set('q', search.q);
   if (search.status) params.set('status', search.status);
   if (search.powerState) params.set('power', search.powerState);
-  if (search.sort !== DEFAULTS.sort || search.order !== DEFAULTS.order) {
-    params.set('sort', search.sort);
-    params.set('order', search.order);
-  }
-  if (search.page !== DEFAULTS.page) params.set('page', String(search.page));
-  if (search.pageSize !== DEFAULTS.pageSize) params.set('pageSize', String(search.pageSize));
+  writeListPaging(params, search, DEFAULTS);
   return params;
 }
 

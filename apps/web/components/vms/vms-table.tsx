@@ -6,10 +6,10 @@ import type { ReactNode } from 'react';
 import { RelativeTime } from '@/components/audit/event-time';
 import { Checkbox } from '@/components/ui/checkbox';
 import { Skeleton } from '@/components/ui/skeleton';
+import { SortableHead } from '@/components/ui/sortable-head';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { useI18n } from '@/lib/i18n/i18n-provider';
 import { cn } from '@/lib/utils';
-import { SortableHead } from './sortable-head';
 import { formatSize } from './vm-format';
 import { VmStatusBadge } from './vm-status';
 import type { SortOrder, VmSortField } from './vms-search';
@@ -49,7 +49,15 @@ const linkClass = 'underline-offset-4 hover:underline focus-visible:outline-2 fo
 export function VmsTable({ vms, sort, order, onSort, stale, selection, admin, rowActions, label }: VmsTableProps) {
   const { t, format } = useI18n();
   const head = (field: VmSortField, text: string, className?: string) => (
-    <SortableHead field={field} label={text} sort={sort} order={order} onSort={onSort} className={className} />
+    <SortableHead
+      field={field}
+      label={text}
+      sort={sort}
+      order={order}
+      onSort={onSort}
+      className={className}
+      testIdPrefix="vms-sort-"
+    />
   );
   const visible = vms ?? [];
   const selectedCount = selection ? visible.filter((vm) => selection.selected.has(vm.id)).length : 0;

@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { startSimulator, type RunningSimulator } from '@uni-manager/pve-sim';
+import type { RunningSimulator } from '@uni-manager/pve-sim';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -23,6 +23,7 @@ import {
   type TestApp,
   type TestDatabase,
 } from '../../test/harness.js';
+import { addSimulatorServer, fastSimulator } from '../../test/vm-fixtures.js';
 import { vncAuthResponse } from './rfb.js';
 
 let sim: RunningSimulator;
@@ -77,7 +78,7 @@ async function insertVm(name: string, over: Partial<typeof vms.$inferInsert> & {
 }
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, nodes: 1, timeScale: 0.02, authFailureDelayMs: 0, seed: 11 });
+  sim = await fastSimulator({ nodes: 1 });
   tdb = await createTestDatabase();
   t = await buildTestApp({
     database: tdb.database,
@@ -86,20 +87,7 @@ beforeAll(async () => {
     logDestination: { write: (s) => void logs.push(s) },
   });
   admin = await createAdmin(t);
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/admin/servers',
-    headers: auth(admin),
-    payload: {
-      name: 'Sim',
-      url: sim.url,
-      tokenId: sim.tokens.admin.id,
-      tokenSecret: sim.tokens.admin.secret,
-      tls: { fingerprint: sim.fingerprint },
-    },
-  });
-  expect(res.statusCode).toBe(201);
-  serverId = res.json().id;
+  serverId = await addSimulatorServer(t, admin, sim);
   owner = await register(t.app);
   other = await register(t.app);
 

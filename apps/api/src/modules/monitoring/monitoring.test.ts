@@ -1,4 +1,4 @@
-import { startSimulator, type RunningSimulator } from '@uni-manager/pve-sim';
+import type { RunningSimulator } from '@uni-manager/pve-sim';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -13,6 +13,7 @@ import {
   type TestApp,
   type TestDatabase,
 } from '../../test/harness.js';
+import { addSimulatorServer, fastSimulator } from '../../test/vm-fixtures.js';
 
 let sim: RunningSimulator;
 let tdb: TestDatabase;
@@ -22,24 +23,11 @@ let serverId: string;
 const clock = manualClock(new Date());
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, nodes: 2, timeScale: 0.05, authFailureDelayMs: 0, seed: 3 });
+  sim = await fastSimulator({ timeScale: 0.05, seed: 3 });
   tdb = await createTestDatabase();
   t = await buildTestApp({ database: tdb.database, clock, env: { PROXMOX_TIMEOUT: '2' } });
   admin = await createAdmin(t);
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/admin/servers',
-    headers: auth(admin),
-    payload: {
-      name: 'Sim',
-      url: sim.url,
-      tokenId: sim.tokens.admin.id,
-      tokenSecret: sim.tokens.admin.secret,
-      tls: { fingerprint: sim.fingerprint },
-    },
-  });
-  expect(res.statusCode).toBe(201);
-  serverId = res.json().id;
+  serverId = await addSimulatorServer(t, admin, sim);
 });
 afterAll(async () => {
   await t?.close();
@@ -122,20 +110,8 @@ describe('the monitor', () => {
   });
 
   it('marks the whole server offline when it does not answer at all', async () => {
-    const other = await startSimulator({ port: 0, nodes: 1, authFailureDelayMs: 0 });
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/admin/servers',
-      headers: auth(admin),
-      payload: {
-        name: 'Doomed',
-        url: other.url,
-        tokenId: other.tokens.admin.id,
-        tokenSecret: other.tokens.admin.secret,
-        tls: { fingerprint: other.fingerprint },
-      },
-    });
-    const id = res.json().id;
+    const other = await fastSimulator({ nodes: 1, timeScale: 1 });
+    const id = await addSimulatorServer(t, admin, other, 'Doomed');
     await other.close();
     clock.advance(60_000);
     const r = await t.services.monitoring.runCycle();

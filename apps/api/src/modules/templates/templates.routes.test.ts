@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { startSimulator, type RunningSimulator } from '@uni-manager/pve-sim';
+import type { RunningSimulator } from '@uni-manager/pve-sim';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vms } from '../../db/schema/index.js';
@@ -14,6 +14,7 @@ import {
   type TestApp,
   type TestDatabase,
 } from '../../test/harness.js';
+import { addSimulatorServer, fastSimulator } from '../../test/vm-fixtures.js';
 
 let sim: RunningSimulator;
 let tdb: TestDatabase;
@@ -32,27 +33,15 @@ const api = (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, p
     ...(payload !== undefined ? { payload: payload as object } : {}),
   });
 
-async function addServer(name: string, s: RunningSimulator): Promise<string> {
-  const res = await api('POST', '/admin/servers', {
-    name,
-    url: s.url,
-    tokenId: s.tokens.admin.id,
-    tokenSecret: s.tokens.admin.secret,
-    tls: { fingerprint: s.fingerprint },
-  });
-  expect(res.statusCode).toBe(201);
-  return res.json().id;
-}
-
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, nodes: 2, timeScale: 0.02, authFailureDelayMs: 0, seed: 7 });
+  sim = await fastSimulator({ seed: 7 });
   tdb = await createTestDatabase();
   t = await buildTestApp({ database: tdb.database, env: { PROXMOX_TIMEOUT: '2' } });
   admin = await createAdmin(t);
   user = await register(t.app);
-  serverId = await addServer('Sim', sim);
-  const other = await startSimulator({ port: 0, nodes: 1, timeScale: 0.02, authFailureDelayMs: 0 });
-  goneServerId = await addServer('Gone', other);
+  serverId = await addSimulatorServer(t, admin, sim);
+  const other = await fastSimulator({ nodes: 1 });
+  goneServerId = await addSimulatorServer(t, admin, other, 'Gone');
   await other.close();
   // A plain VM, cloned from a template: it exists but is no template.
   const { client } = await t.services.servers.clientFor(serverId);

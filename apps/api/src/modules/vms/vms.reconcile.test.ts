@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { startSimulator, type RunningSimulator } from '@uni-manager/pve-sim';
+import type { RunningSimulator } from '@uni-manager/pve-sim';
 import { asc, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vmOperations, vms, vmSamples, vmStateHistory, type VmRow } from '../../db/schema/index.js';
 import type { ProxmoxClient } from '../../integrations/proxmox/client.js';
 import { waitForTask } from '../../integrations/proxmox/tasks.js';
 import {
-  auth,
   buildTestApp,
   createAdmin,
   createTestDatabase,
@@ -16,6 +15,7 @@ import {
   type TestApp,
   type TestDatabase,
 } from '../../test/harness.js';
+import { addSimulatorServer, fastSimulator } from '../../test/vm-fixtures.js';
 
 let sim: RunningSimulator;
 let tdb: TestDatabase;
@@ -27,30 +27,13 @@ let pve: ProxmoxClient;
 const clock = manualClock(new Date('2026-03-01T09:00:00.000Z'));
 const TEMPLATE = 9000;
 
-async function addServer(s: RunningSimulator, name: string): Promise<string> {
-  const res = await t.app.inject({
-    method: 'POST',
-    url: '/api/v1/admin/servers',
-    headers: auth(admin),
-    payload: {
-      name,
-      url: s.url,
-      tokenId: s.tokens.admin.id,
-      tokenSecret: s.tokens.admin.secret,
-      tls: { fingerprint: s.fingerprint },
-    },
-  });
-  expect(res.statusCode).toBe(201);
-  return res.json().id;
-}
-
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, nodes: 2, timeScale: 0.02, authFailureDelayMs: 0, seed: 11 });
+  sim = await fastSimulator();
   tdb = await createTestDatabase();
-  t = await buildTestApp({ database: tdb.database, clock, env: { PROXMOX_TIMEOUT: '2' } });
+  t = await buildTestApp({ database: tdb.database, clock, env: { PROXMOX_TIMEOUT: '10' } });
   admin = await createAdmin(t);
   owner = await register(t.app);
-  serverId = await addServer(sim, 'Sim');
+  serverId = await addSimulatorServer(t, admin, sim);
   pve = (await t.services.servers.clientFor(serverId)).client;
 });
 afterAll(async () => {
@@ -213,9 +196,9 @@ describe('reconciliation', () => {
   });
 
   it('marks nothing lost on a server that is down, or that lists no VMs at all', async () => {
-    const other = await startSimulator({ port: 0, nodes: 1, timeScale: 0.02, authFailureDelayMs: 0, seed: 5 });
+    const other = await fastSimulator({ nodes: 1, seed: 5 });
     let closed = false;
-    const otherId = await addServer(other, 'Sim down');
+    const otherId = await addSimulatorServer(t, admin, other, 'Sim down');
     const [orphan] = await db()
       .insert(vms)
       .values({

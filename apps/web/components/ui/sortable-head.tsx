@@ -2,20 +2,30 @@
 
 import { ArrowDown, ArrowUp, ChevronsUpDown } from 'lucide-react';
 import { TableHead } from '@/components/ui/table';
+import type { SortOrder } from '@/lib/use-search-state';
 import { cn } from '@/lib/utils';
-import type { SortOrder, VmSortField } from './vms-search';
 
-interface SortableHeadProps {
-  field: VmSortField;
+interface SortableHeadProps<F extends string> {
+  field: F;
   label: string;
-  sort: VmSortField;
+  sort: F;
   order: SortOrder;
-  onSort: (field: VmSortField) => void;
+  onSort: (field: F) => void;
   className?: string;
+  /** The button's data-testid is this followed by the field. */
+  testIdPrefix?: string;
 }
 
 /** A column header that sorts; aria-sort tells screen readers which column orders the rows. */
-export function SortableHead({ field, label, sort, order, onSort, className }: SortableHeadProps) {
+export function SortableHead<F extends string>({
+  field,
+  label,
+  sort,
+  order,
+  onSort,
+  className,
+  testIdPrefix = 'sort-',
+}: SortableHeadProps<F>) {
   const active = sort === field;
   const Icon = !active ? ChevronsUpDown : order === 'asc' ? ArrowUp : ArrowDown;
   return (
@@ -27,7 +37,7 @@ export function SortableHead({ field, label, sort, order, onSort, className }: S
           '-ml-2 inline-flex items-center gap-1.5 rounded px-2 py-1 uppercase tracking-wide hover:bg-accent hover:text-foreground focus-visible:outline-2 focus-visible:outline-ring',
           active && 'text-foreground',
         )}
-        data-testid={`vms-sort-${field}`}
+        data-testid={`${testIdPrefix}${field}`}
       >
         {label}
         <Icon className={cn('size-3.5', !active && 'opacity-50')} aria-hidden />
