@@ -8,6 +8,7 @@ import { AccountSummaryCard } from './account-summary-card';
 import { AdminShortcutsCard } from './admin-shortcuts-card';
 import { greetingKey } from './greeting';
 import { RecentActivityCard } from './recent-activity-card';
+import { LostVmsAlert } from '@/components/vms/lost-vms-alert';
 import { VmsSummaryCard } from './vms-summary-card';
 
 export function DashboardPage() {
@@ -21,6 +22,11 @@ export function DashboardPage() {
   return (
     <>
       <PageHeader title={t(greetingKey(hour), { name: firstName })} description={t('dashboard.subtitle')} />
+      {user.role === 'admin' ? (
+        <div className="mb-6">
+          <LostVmsAlert />
+        </div>
+      ) : null}
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-5">
         <div className="space-y-6 lg:col-span-2">
           <VmsSummaryCard />

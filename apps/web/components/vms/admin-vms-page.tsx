@@ -6,6 +6,7 @@ import { Ellipsis, Eye, SearchX, UserRound, X } from 'lucide-react';
 import Link from 'next/link';
 import { useId } from 'react';
 import { PageHeader } from '@/components/layout/page-header';
+import { LostVmsAlert } from './lost-vms-alert';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import {
@@ -80,6 +81,11 @@ export function AdminVmsPage() {
   return (
     <>
       <PageHeader title={t('vms.admin.title')} description={t('vms.admin.subtitle')} />
+      {search.status === 'lost' ? null : (
+        <div className="mb-6">
+          <LostVmsAlert />
+        </div>
+      )}
       <Card className="overflow-hidden">
         <div className="flex flex-col gap-3 border-b p-4">
           <VmsToolbar

@@ -1077,6 +1077,10 @@ export const en = {
       },
     },
     admin: {
+      lostAlertTitle: 'Lost VMs: {count}',
+      lostAlert:
+        'Proxmox no longer lists them. They are kept, not deleted: check the server, or delete them once you know they are gone.',
+      lostAlertLink: 'Review lost VMs',
       title: 'All virtual machines',
       subtitle: 'Every user’s VMs, wherever they run.',
       table: 'All virtual machines',

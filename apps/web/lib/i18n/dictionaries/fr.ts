@@ -1096,6 +1096,10 @@ export const fr: Dictionary = {
       },
     },
     admin: {
+      lostAlertTitle: 'VM perdues : {count}',
+      lostAlert:
+        'Proxmox ne les liste plus. Elles sont conservées, pas supprimées : vérifiez le serveur, ou supprimez-les une fois sûr qu’elles ont disparu.',
+      lostAlertLink: 'Voir les VM perdues',
       title: 'Toutes les machines virtuelles',
       subtitle: 'Les VM de tous les utilisateurs, où qu’elles tournent.',
       table: 'Toutes les machines virtuelles',
