@@ -58,6 +58,7 @@ if (
 ) {
   runStep('typecheck-web', bin('tsc'), ['--noEmit', '-p', 'apps/web']);
   runStep('typecheck-e2e', bin('tsc'), ['-p', 'e2e/tsconfig.json']);
+  runStep('typecheck-bench', bin('tsc'), ['-p', 'bench']);
 }
 // The embedded pass has no Redis by definition: its Redis-only files belong to the next pass.
 vitest('unit+integration (PGlite)', ['--exclude', '**/*.redis.test.ts', '--exclude', '**/node_modules/**'], embedded);

@@ -1,7 +1,7 @@
 import type { AdminListVmsQuery, ListVmsQuery, OsIcon, Vm, VmOperation } from '@uni-manager/contracts';
-import { and, asc, desc, eq, ilike, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, ne, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import type { Db, Executor } from '../../db/client.js';
+import type { Executor } from '../../db/client.js';
 import {
   servers,
   templates,
@@ -15,6 +15,52 @@ import { escapeLike } from '../../lib/sql.js';
 
 const actors = alias(users, 'actors');
 
+/** The fields of an operation row that its view shows. */
+type OperationFields = Pick<
+  VmOperationRow,
+  | 'id'
+  | 'vmId'
+  | 'actorId'
+  | 'kind'
+  | 'status'
+  | 'step'
+  | 'progress'
+  | 'params'
+  | 'errorCode'
+  | 'errorMessage'
+  | 'attempts'
+  | 'createdAt'
+  | 'startedAt'
+  | 'finishedAt'
+>;
+
+/** An operation as `operationJson` returns it: its fields and its actor's email, times as ISO text. */
+type OperationJson = Omit<OperationFields, 'createdAt' | 'startedAt' | 'finishedAt'> & {
+  actorEmail: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+};
+
+/**
+ * The VM's newest operation among `statuses`, as one JSON value, read by the
+ * same statement as the VM: one statement sees one snapshot, so a poll never
+ * sees an operation finished but the VM not yet changed by it. Evaluated only
+ * for the rows a page returns (PostgreSQL computes it after ORDER BY/LIMIT).
+ */
+function operationJson(statuses: 'active' | 'finished') {
+  const which = statuses === 'active' ? sql`('queued', 'running')` : sql`('succeeded', 'failed')`;
+  return sql<OperationJson | string | null>`(
+    select json_build_object(
+      'id', o.id, 'vmId', o.vm_id, 'actorId', o.actor_id, 'actorEmail', a.email, 'kind', o.kind,
+      'status', o.status, 'step', o.step, 'progress', o.progress, 'params', o.params,
+      'errorCode', o.error_code, 'errorMessage', o.error_message, 'attempts', o.attempts,
+      'createdAt', o.created_at, 'startedAt', o.started_at, 'finishedAt', o.finished_at)
+    from ${vmOperations} o left join ${users} a on a.id = o.actor_id
+    where o.vm_id = ${vms.id} and o.status in ${which}
+    order by o.created_at desc limit 1)`;
+}
+
 const vmColumns = {
   vm: vms,
   ownerEmail: users.email,
@@ -23,6 +69,8 @@ const vmColumns = {
   templateOs: templates.osLabel,
   templateIcon: templates.osIcon,
   serverName: servers.name,
+  active: operationJson('active'),
+  last: operationJson('finished'),
 };
 
 type VmJoined = {
@@ -33,11 +81,13 @@ type VmJoined = {
   templateOs: string | null;
   templateIcon: OsIcon | null;
   serverName: string | null;
+  active: OperationJson | string | null;
+  last: OperationJson | string | null;
 };
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function toOperation(row: VmOperationRow, actorEmail: string | null): VmOperation {
+export function toOperation(row: OperationFields, actorEmail: string | null): VmOperation {
   const { sshPublicKeys, ...params } = row.params as Record<string, unknown>;
   return {
     id: row.id,
@@ -57,7 +107,17 @@ export function toOperation(row: VmOperationRow, actorEmail: string | null): VmO
   };
 }
 
-function toVm(r: VmJoined, active: VmOperation | null, last: VmOperation | null): Vm {
+function fromJson(value: OperationJson | string | null): VmOperation | null {
+  if (value === null) return null;
+  const j = typeof value === 'string' ? (JSON.parse(value) as OperationJson) : value;
+  const date = (t: string | null) => (t === null ? null : new Date(t));
+  return toOperation(
+    { ...j, createdAt: new Date(j.createdAt), startedAt: date(j.startedAt), finishedAt: date(j.finishedAt) },
+    j.actorEmail,
+  );
+}
+
+function toVm(r: VmJoined): Vm {
   const v = r.vm;
   return {
     id: v.id,
@@ -88,36 +148,13 @@ function toVm(r: VmJoined, active: VmOperation | null, last: VmOperation | null)
         : null,
     addresses: v.addresses,
     price: { runningPerHour: v.priceRunningPerHour, stoppedPerHour: v.priceStoppedPerHour },
-    activeOperation: active,
-    lastOperation: last,
+    activeOperation: fromJson(r.active),
+    lastOperation: fromJson(r.last),
     failureMessage: v.failureMessage,
     lostAt: iso(v.lostAt),
     createdAt: v.createdAt.toISOString(),
     updatedAt: v.updatedAt.toISOString(),
   };
-}
-
-/** The active and the last finished operation of each VM, in two indexed queries. */
-async function operationsOf(db: Executor, ids: string[]) {
-  const active = new Map<string, VmOperation>();
-  const last = new Map<string, VmOperation>();
-  if (!ids.length) return { active, last };
-  const [a, l] = await Promise.all([
-    db
-      .select({ op: vmOperations, email: actors.email })
-      .from(vmOperations)
-      .leftJoin(actors, eq(actors.id, vmOperations.actorId))
-      .where(and(inArray(vmOperations.vmId, ids), inArray(vmOperations.status, ['queued', 'running']))),
-    db
-      .selectDistinctOn([vmOperations.vmId], { op: vmOperations, email: actors.email })
-      .from(vmOperations)
-      .leftJoin(actors, eq(actors.id, vmOperations.actorId))
-      .where(and(inArray(vmOperations.vmId, ids), inArray(vmOperations.status, ['succeeded', 'failed'])))
-      .orderBy(vmOperations.vmId, desc(vmOperations.createdAt)),
-  ]);
-  for (const r of a) active.set(r.op.vmId, toOperation(r.op, r.email));
-  for (const r of l) last.set(r.op.vmId, toOperation(r.op, r.email));
-  return { active, last };
 }
 
 function joined(db: Executor) {
@@ -136,23 +173,8 @@ const sortColumns = {
   powerState: vms.powerState,
 } as const;
 
-/**
- * The VM rows and their operations are read in one snapshot: read apart, a
- * poll could see an operation finished but the VM not yet changed by it.
- */
-function snapshot<T>(db: Db, fn: (tx: Executor) => Promise<T>): Promise<T> {
-  return db.transaction(fn, { isolationLevel: 'repeatable read', accessMode: 'read only' });
-}
-
-export function listVms(
-  db: Db,
-  q: ListVmsQuery & Partial<Pick<AdminListVmsQuery, 'ownerId' | 'serverId' | 'includeDeleted'>>,
-  scope: { ownerId?: string },
-): Promise<{ items: Vm[]; total: number }> {
-  return snapshot(db, (tx) => listVmsIn(tx, q, scope));
-}
-
-async function listVmsIn(
+/** A page of VMs with their operations, in one statement (and so one snapshot). */
+export async function listVms(
   db: Executor,
   q: ListVmsQuery & Partial<Pick<AdminListVmsQuery, 'ownerId' | 'serverId' | 'includeDeleted'>>,
   scope: { ownerId?: string },
@@ -174,12 +196,8 @@ async function listVmsIn(
     .orderBy(dir(sortColumns[q.sort]), dir(vms.id))
     .limit(q.pageSize)
     .offset((q.page - 1) * q.pageSize);
-  const { active, last } = await operationsOf(
-    db,
-    rows.map((r) => r.vm.id),
-  );
   return {
-    items: rows.map((r) => toVm(r as VmJoined, active.get(r.vm.id) ?? null, last.get(r.vm.id) ?? null)),
+    items: rows.map((r) => toVm(r as VmJoined)),
     total: rows[0]?.total ?? (q.page > 1 ? await countVms(db, and(...where)) : 0),
   };
 }
@@ -194,13 +212,10 @@ async function countVms(db: Executor, where: SQL | undefined): Promise<number> {
   return r?.n ?? 0;
 }
 
-export function getVmView(db: Db, id: string): Promise<Vm> {
-  return snapshot(db, async (tx) => {
-    const [row] = await joined(tx).where(eq(vms.id, id)).limit(1);
-    if (!row) throw new Error(`vm ${id} not found`);
-    const { active, last } = await operationsOf(tx, [id]);
-    return toVm(row as VmJoined, active.get(id) ?? null, last.get(id) ?? null);
-  });
+export async function getVmView(db: Executor, id: string): Promise<Vm> {
+  const [row] = await joined(db).where(eq(vms.id, id)).limit(1);
+  if (!row) throw new Error(`vm ${id} not found`);
+  return toVm(row as VmJoined);
 }
 
 export async function getOperationView(db: Executor, id: string): Promise<VmOperation> {
