@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { and, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { PowerState, VmStatus } from '@uni-manager/contracts';
-import type { Db, Executor } from '../../../db/client.js';
+import type { Db, Executor, Tx } from '../../../db/client.js';
 import { vmOperations, vms, vmStateHistory, type VmOperationRow, type VmRow } from '../../../db/schema/index.js';
 import type { ProxmoxClient } from '../../../integrations/proxmox/client.js';
 import { nodeOfUpid, waitForTask, type TaskResult } from '../../../integrations/proxmox/tasks.js';
@@ -54,7 +54,7 @@ export interface OperationContext {
   step(step: VmOperationRow['step'], progress?: number | null): Promise<void>;
   saveState(patch: Record<string, unknown>): Promise<void>;
   /** Writes to the VM row while the operation runs (placement, VMID), under this worker's lease. */
-  setVm(patch: VmPatch): Promise<void>;
+  setVm(patch: VmPatch, tx?: Tx): Promise<void>;
   client(serverId: string): Promise<ProxmoxClient>;
   /** Runs a Proxmox task, or follows the one a previous worker started, to its end. */
   task(client: ProxmoxClient, step: VmOperationRow['step'], issue: () => Promise<string>): Promise<TaskResult>;
@@ -164,13 +164,14 @@ export function createOperationEngine(deps: OperationEngineDeps) {
       secrets: deps.secrets,
       step: (step, progress = null) => update({ step, progress }),
       saveState: (patch) => update({ state: { ...op.state, ...patch } }),
-      async setVm(patch) {
+      async setVm(patch, outer) {
         if (signal.aborted) throw signal.reason;
-        current = await db.transaction(async (tx) => {
+        const write = async (tx: Tx) => {
           const [held] = await tx.select({ id: vmOperations.id }).from(vmOperations).where(mine(op.id)).for('update');
           if (!held) throw new LeaseLost(op.id);
           return applyVmPatch(tx, current.id, patch, clock.now(), 'operation');
-        });
+        };
+        current = outer ? await write(outer) : await db.transaction(write);
       },
       client(serverId) {
         let c = clients.get(serverId);

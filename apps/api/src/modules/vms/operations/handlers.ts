@@ -1,10 +1,9 @@
-import { eq, max, and, ne } from 'drizzle-orm';
+import { and, eq, max, notInArray, sql } from 'drizzle-orm';
 import type { OperationKind } from '@uni-manager/contracts';
 import { servers, templateSources, vms } from '../../../db/schema/index.js';
 import { encodeSshKeys, type ProxmoxClient } from '../../../integrations/proxmox/client.js';
 import { ProxmoxError } from '../../../integrations/proxmox/errors.js';
 import type { PveConfig } from '../../../integrations/proxmox/types.js';
-import { isUniqueViolation } from '../../../lib/db-errors.js';
 import type { HandlerResult, OperationContext } from './engine.js';
 import { OperationFailure, type Classified } from './outcomes.js';
 
@@ -173,37 +172,41 @@ async function rankCandidates(ctx: OperationContext, p: CreateParams, tried: str
   return ranked.sort((a, b) => b.freeBytes - a.freeBytes);
 }
 
+/** Advisory-lock namespace of VMID allocation: one lock per server, keyed by the server id's hash. */
+const VMID_LOCK = 0x766d6964;
+
 /**
- * A VMID Proxmox says is free and no other VM of ours holds: Proxmox's nextid
- * does not reserve, so parallel creates would all get the same number; the
- * unique index on (server, vmid) makes each of ours take a different one.
+ * A VMID Proxmox says is free and no other VM of ours holds. Proxmox's nextid
+ * does not reserve, so parallel creates would all be handed the same number;
+ * allocations on one server take turns under an advisory lock instead, each
+ * starting above the highest VMID we hold there, and the unique index on
+ * (server, vmid) stays the last word.
  */
 async function allocateVmid(ctx: OperationContext, client: ProxmoxClient, c: Candidate, after?: number) {
-  let preferred = after;
-  for (let i = 0; i < 200; i++) {
-    let id: number;
-    try {
-      id = await client.nextId(preferred);
-    } catch (e) {
-      if (e instanceof ProxmoxError && e.kind === 'CONFLICT' && preferred !== undefined) {
-        preferred++;
-        continue;
+  return ctx.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${VMID_LOCK}, hashtext(${c.serverId}))`);
+    const [row] = await tx
+      .select({ top: max(vms.vmid) })
+      .from(vms)
+      .where(and(eq(vms.serverId, c.serverId), notInArray(vms.status, ['deleted', 'failed'])));
+    const floor = Math.max(after ?? 0, (row?.top ?? 0) + 1);
+    let preferred = floor > 1 ? floor : undefined;
+    for (let i = 0; i < 1000; i++) {
+      try {
+        const id = await client.nextId(preferred);
+        await ctx.setVm({ serverId: c.serverId, node: c.node, vmid: id }, tx);
+        return id;
+      } catch (e) {
+        // Taken in Proxmox by something that is not ours: try the next number.
+        if (e instanceof ProxmoxError && e.kind === 'CONFLICT' && preferred !== undefined) {
+          preferred++;
+          continue;
+        }
+        throw e;
       }
-      throw e;
     }
-    try {
-      await ctx.setVm({ serverId: c.serverId, node: c.node, vmid: id });
-      return id;
-    } catch (e) {
-      if (!isUniqueViolation(e)) throw e;
-      const [row] = await ctx.db
-        .select({ top: max(vms.vmid) })
-        .from(vms)
-        .where(and(eq(vms.serverId, c.serverId), ne(vms.status, 'deleted')));
-      preferred = Math.max(id, row?.top ?? id) + 1;
-    }
-  }
-  throw new OperationFailure('PROXMOX_UNAVAILABLE', 'Could not find a free VMID', true);
+    throw new OperationFailure('PROXMOX_UNAVAILABLE', 'Could not find a free VMID', true);
+  });
 }
 
 async function create(ctx: OperationContext): Promise<HandlerResult> {
