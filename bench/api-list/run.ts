@@ -44,6 +44,8 @@ const { values: opt } = parseArgs({
     vms: { type: 'string', default: '60' },
     'page-size': { type: 'string', default: '50' },
     'cpu-prof': { type: 'string' },
+    /** Leave the seeded database behind, to EXPLAIN its queries afterwards. */
+    'keep-database': { type: 'boolean', default: false },
   },
 });
 const CONNECTIONS = Number(opt.connections);
@@ -446,7 +448,8 @@ async function main() {
   } finally {
     for (const s of servers) await s.close().catch(() => {});
     await monitor.end().catch(() => {});
-    await db.drop().catch((e) => out(`could not drop the database: ${String(e)}`));
+    if (opt['keep-database']) out(`  kept      ${db.url}`);
+    else await db.drop().catch((e) => out(`could not drop the database: ${String(e)}`));
   }
 }
 
