@@ -104,6 +104,7 @@ export function createServices(infra: Infrastructure) {
     logger: logger.child({ module: 'vms' }),
     secrets,
     queue,
+    templates,
     vmLimitPerUser: c.VM_LIMIT_PER_USER,
     shutdownTimeoutSeconds: c.SHUTDOWN_TIMEOUT,
   });

@@ -36,6 +36,7 @@ import { isUniqueViolation } from '../../lib/db-errors.js';
 import { AppError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { appendAudit } from '../audit/audit.repo.js';
+import type { TemplatesService } from '../templates/templates.service.js';
 import { getAccessibleVm } from './vms.access.js';
 import { getOperationView, getVmView, listOperations, listVms } from './vms.repo.js';
 
@@ -45,6 +46,7 @@ export interface VmsServiceDeps {
   logger: Logger;
   secrets: SecretBox;
   queue: OperationQueue;
+  templates: Pick<TemplatesService, 'getForCreate'>;
   vmLimitPerUser: number;
   shutdownTimeoutSeconds: number;
 }
@@ -142,17 +144,6 @@ export function createVmsService(deps: VmsServiceDeps) {
     }
   }
 
-  async function loadTemplate(tx: Tx, actor: Actor, id: string) {
-    const [t] = await tx.select().from(templates).where(eq(templates.id, id));
-    if (!t || (t.visibility === 'admin' && actor.role !== 'admin')) {
-      throw AppError.field('NOT_FOUND', 'templateId', 'Template not found');
-    }
-    if (t.visibility === 'disabled') {
-      throw AppError.field('TEMPLATE_UNAVAILABLE', 'templateId', `The template "${t.name}" is disabled`);
-    }
-    return t;
-  }
-
   /**
    * A quick look at what the monitor last saw, so an impossible request is
    * refused now with a reason rather than failing in the worker a minute later.
@@ -206,6 +197,8 @@ export function createVmsService(deps: VmsServiceDeps) {
     const now = clock.now();
     const vmId = randomUUID();
     const operationId = randomUUID();
+    // Visibility and availability are the templates module's rules.
+    const { template: t } = await deps.templates.getForCreate(actor, body.templateId);
     await db.transaction(async (tx) => {
       // Locking the owner serialises their creates, so the limit below cannot be raced past.
       const [owner] = await tx
@@ -219,7 +212,6 @@ export function createVmsService(deps: VmsServiceDeps) {
           'Your account cannot create VMs',
         );
       }
-      const t = await loadTemplate(tx, actor, body.templateId);
       const size = {
         cores: body.cores ?? t.cores,
         memoryMib: body.memoryMib ?? t.memoryMib,

@@ -60,8 +60,6 @@ export interface OperationContext {
   task(client: ProxmoxClient, step: VmOperationRow['step'], issue: () => Promise<string>): Promise<TaskResult>;
 }
 
-const ACTIVE = ['queued', 'running'] as const;
-
 /** Records a status or power change with when it happened; billing reads this history. */
 export async function applyVmPatch(
   tx: Executor,
@@ -433,4 +431,3 @@ export function createOperationEngine(deps: OperationEngineDeps) {
   };
 }
 export type OperationEngine = ReturnType<typeof createOperationEngine>;
-export { ACTIVE as ACTIVE_OPERATION_STATUSES };
