@@ -36,6 +36,19 @@ export const auditActions = [
   'vm.found',
   'vm.deleted',
   'vm.console_opened',
+  'billing.credits_granted',
+  'billing.credits_deducted',
+  'billing.batch_granted',
+  'billing.transfer_reversed',
+  'billing.profile_changed',
+  'billing.cycle',
+  'billing.low_balance',
+  'billing.credits_exhausted',
+  'billing.auto_shutdown',
+  'billing.start_refused',
+  'billing.payment_received',
+  'billing.payment_refunded',
+  'billing.package_changed',
 ] as const;
 export const auditActionSchema = z.enum(auditActions);
 export type AuditAction = z.infer<typeof auditActionSchema>;

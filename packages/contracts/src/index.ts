@@ -6,6 +6,8 @@ export * from './audit.js';
 export * from './health.js';
 export * from './servers.js';
 export * from './money.js';
+export * from './pricing.js';
+export * from './billing.js';
 export * from './templates.js';
 export * from './vms.js';
 export * from './routes.js';

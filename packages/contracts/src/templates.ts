@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idSchema, isoDateTime } from './common.js';
 import { amountSchema } from './money.js';
+import { unitPricesSchema } from './pricing.js';
 
 export const osIcons = [
   'ubuntu',
@@ -92,6 +93,7 @@ const templateFields = z.object({
   cloudInit: z.boolean().default(false),
   priceRunningPerHour: priceSchema.default(0).describe('Minor units per hour while running'),
   priceStoppedPerHour: priceSchema.default(0).describe('Minor units per hour while stopped (storage)'),
+  unitPrices: unitPricesSchema.default({ perCorePerHour: 0, perGibMemoryPerHour: 0, perGibDiskPerHour: 0 }),
   visibility: templateVisibilitySchema.default('public'),
   sources: z.array(templateSourceInputSchema).min(1, 'Add at least one Proxmox template to clone from').max(32),
 });
@@ -148,6 +150,7 @@ export const templateSchema = z
     cloudInit: z.boolean(),
     priceRunningPerHour: amountSchema,
     priceStoppedPerHour: amountSchema,
+    unitPrices: unitPricesSchema,
     visibility: templateVisibilitySchema,
     sources: z.array(templateSourceSchema),
     vmCount: z.number().int().nonnegative().describe('VMs created from it that still exist'),
@@ -170,6 +173,7 @@ export const catalogTemplateSchema = templateSchema
     cloudInit: true,
     priceRunningPerHour: true,
     priceStoppedPerHour: true,
+    unitPrices: true,
     visibility: true,
   })
   .extend({ available: z.boolean().describe('At least one of its servers can take a new VM now') })

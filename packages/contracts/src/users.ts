@@ -8,11 +8,24 @@ export const adminUserSchema = userSchema
     stateChangedAt: isoDateTime.nullable(),
     updatedAt: isoDateTime,
     activeSessions: z.number().int().nonnegative(),
+    balance: z.number().int().describe('Posted balance in minor units (negative: in debt)'),
+    creditLimit: z.number().int().nonnegative(),
+    billingExempt: z.boolean(),
+    vmCount: z.number().int().nonnegative().describe('VMs that exist (not deleted or failed)'),
   })
   .meta({ id: 'AdminUser' });
 export type AdminUser = z.infer<typeof adminUserSchema>;
 
-export const userSortFields = ['createdAt', 'email', 'displayName', 'lastLoginAt', 'role', 'state'] as const;
+export const userSortFields = [
+  'createdAt',
+  'email',
+  'displayName',
+  'lastLoginAt',
+  'role',
+  'state',
+  'balance',
+  'vmCount',
+] as const;
 
 export const listUsersQuerySchema = paginationQuerySchema.extend({
   q: z.string().trim().max(200).optional().describe('Matches email or display name (case-insensitive substring)'),

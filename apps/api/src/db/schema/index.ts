@@ -6,3 +6,4 @@ export * from './servers.js';
 export * from './health.js';
 export * from './templates.js';
 export * from './vms.js';
+export * from './billing.js';

@@ -23,6 +23,10 @@ export const templates = pgTable(
     /** Minor units per hour (see MINOR_UNITS_PER_CREDIT). */
     priceRunningPerHour: bigint('price_running_per_hour', { mode: 'number' }).notNull().default(0),
     priceStoppedPerHour: bigint('price_stopped_per_hour', { mode: 'number' }).notNull().default(0),
+    /** Per unit above the default size, per hour: vCPU and GiB of memory while running, GiB of disk always. */
+    pricePerCoreHour: bigint('price_per_core_hour', { mode: 'number' }).notNull().default(0),
+    pricePerGibMemoryHour: bigint('price_per_gib_memory_hour', { mode: 'number' }).notNull().default(0),
+    pricePerGibDiskHour: bigint('price_per_gib_disk_hour', { mode: 'number' }).notNull().default(0),
     visibility: text('visibility', { enum: templateVisibilities }).notNull().default('public'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -34,7 +38,11 @@ export const templates = pgTable(
       and ${t.minMemoryMib} <= ${t.memoryMib} and ${t.memoryMib} <= ${t.maxMemoryMib}
       and ${t.diskGib} <= ${t.maxDiskGib}`,
     ),
-    check('templates_price_check', sql`${t.priceRunningPerHour} >= 0 and ${t.priceStoppedPerHour} >= 0`),
+    check(
+      'templates_price_check',
+      sql`${t.priceRunningPerHour} >= 0 and ${t.priceStoppedPerHour} >= 0 and ${t.pricePerCoreHour} >= 0
+      and ${t.pricePerGibMemoryHour} >= 0 and ${t.pricePerGibDiskHour} >= 0`,
+    ),
   ],
 );
 

@@ -17,6 +17,20 @@ import { servers } from './servers.js';
 import { templates } from './templates.js';
 import { users } from './users.js';
 
+/*
+ * The pricing formula of contracts' hourlyRatesX1024, in SQL (a generated
+ * column cannot call a function of ours or read another generated column).
+ */
+const EXTRA_DISK = 'greatest(disk_gib - base_disk_gib, 0) * price_per_gib_disk_hour * 1024';
+const RUNNING = `price_running_per_hour * 1024 + greatest(cores - base_cores, 0) * price_per_core_hour * 1024 + greatest(memory_mib - base_memory_mib, 0) * price_per_gib_memory_hour + ${EXTRA_DISK}`;
+const STOPPED = `price_stopped_per_hour * 1024 + ${EXTRA_DISK}`;
+const RUNNING_RATE = sql.raw(RUNNING);
+const STOPPED_RATE = sql.raw(STOPPED);
+/** Suspended VMs keep their memory on the node, so they pay the running rate; lost ones pay nothing. */
+const CURRENT_RATE = sql.raw(
+  `case when status in ('active', 'deleting') then case when power_state in ('running', 'paused') then ${RUNNING} else ${STOPPED} end else 0 end`,
+);
+
 export const vms = pgTable(
   'vms',
   {
@@ -37,9 +51,24 @@ export const vms = pgTable(
     pending: jsonb('pending').$type<{ cores?: number; memoryMib?: number } | null>(),
     status: text('status', { enum: vmStatuses }).notNull(),
     powerState: text('power_state', { enum: powerStates }).notNull().default('unknown'),
-    /** Copied from the template at creation: a later price change is the billing module's business. */
+    /**
+     * The template's price list, copied at creation (so a deleted template
+     * leaves its VMs priced) and updated with it. The rates below are derived
+     * from it by the database; a trigger records every change of rate.
+     */
     priceRunningPerHour: bigint('price_running_per_hour', { mode: 'number' }).notNull().default(0),
     priceStoppedPerHour: bigint('price_stopped_per_hour', { mode: 'number' }).notNull().default(0),
+    pricePerCoreHour: bigint('price_per_core_hour', { mode: 'number' }).notNull().default(0),
+    pricePerGibMemoryHour: bigint('price_per_gib_memory_hour', { mode: 'number' }).notNull().default(0),
+    pricePerGibDiskHour: bigint('price_per_gib_disk_hour', { mode: 'number' }).notNull().default(0),
+    baseCores: integer('base_cores').notNull().default(0),
+    baseMemoryMib: integer('base_memory_mib').notNull().default(0),
+    baseDiskGib: integer('base_disk_gib').notNull().default(0),
+    /** Per hour while running or suspended, in 1/1024 minor units (see contracts' pricing). */
+    runningRateX1024: bigint('running_rate_x1024', { mode: 'number' }).generatedAlwaysAs(RUNNING_RATE).notNull(),
+    stoppedRateX1024: bigint('stopped_rate_x1024', { mode: 'number' }).generatedAlwaysAs(STOPPED_RATE).notNull(),
+    /** What it costs per hour in its present state: 0 unless it exists for its owner. */
+    rateX1024: bigint('rate_x1024', { mode: 'number' }).generatedAlwaysAs(CURRENT_RATE).notNull(),
     cpu: doublePrecision('cpu'),
     memUsedBytes: doublePrecision('mem_used_bytes'),
     memTotalBytes: doublePrecision('mem_total_bytes'),
