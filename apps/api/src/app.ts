@@ -24,6 +24,7 @@ import { serversRoutes } from './modules/servers/servers.routes.js';
 import { consoleRoutes } from './modules/console/console.routes.js';
 import { templatesRoutes } from './modules/templates/templates.routes.js';
 import { vmsRoutes } from './modules/vms/vms.routes.js';
+import { billingRoutes } from './modules/billing/billing.routes.js';
 import type { Infrastructure, Services } from './services.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -116,6 +117,15 @@ export async function buildApp(infra: Infrastructure & { services: Services }): 
       await api.register(consoleRoutes({ console: services.console, logger: infra.logger }));
       await api.register(templatesRoutes({ templates: services.templates }));
       await api.register(vmsRoutes({ vms: services.vms, shutdownTimeoutSeconds: config.SHUTDOWN_TIMEOUT }));
+      await api.register(
+        billingRoutes({
+          db: infra.database.db,
+          billing: services.billing,
+          reports: services.billingReports,
+          notifications: services.notifications,
+          users: services.users,
+        }),
+      );
       api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: API_PREFIX },

@@ -116,6 +116,21 @@ const schema = z.object({
   CONSOLE_TICKET_TTL: duration(5, 30).default(30),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(365),
   AUDIT_RETENTION_INTERVAL: duration(60, 7 * 86400).default(86400),
+  CREDIT_UNIT_NAME: z.string().trim().min(1).max(40).default('credits'),
+  /** Credits, in minor units, every new account receives. */
+  INITIAL_CREDITS: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+  BILLING_CYCLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
+  MONTHLY_CAP_HOURS: z.coerce.number().int().min(0).max(744).default(672),
+  ENABLE_AUTO_SHUTDOWN: bool.default(true),
+  MIN_BALANCE_HOURS: z.coerce.number().min(0).max(8760).default(1),
+  LOW_BALANCE_HOURS: z.coerce.number().min(0).max(8760).default(24),
+  /** Lets `billing run --at` and the admin API charge up to an instant in the future: demos and tests only. */
+  BILLING_ALLOW_FUTURE_RUNS: bool.default(false),
+  ENABLE_PAYMENTS: bool.default(false),
+  STRIPE_SECRET_KEY: z.string().trim().min(1).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().trim().min(1).optional(),
+  /** Where the Stripe client sends requests; only tests and stripe-mock change it. */
+  STRIPE_API_URL: z.url().optional(),
 });
 
 /** Every variable the schema reads; a test holds .env.example to this list. */
@@ -129,6 +144,8 @@ const SECRET_VARS = [
   'ADMIN_PASSWORD',
   'DATABASE_URL',
   'REDIS_URL',
+  'STRIPE_SECRET_KEY',
+  'STRIPE_WEBHOOK_SECRET',
 ] as const;
 
 /** Values from .env.example and the docs: a production deployment must never run with them. */
@@ -218,6 +235,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`JWT_SECRET is too short: at least ${JWT_SECRET_MIN} characters`);
   }
   if (c.ADMIN_PASSWORD && c.ADMIN_PASSWORD.length < 12) problems.push('ADMIN_PASSWORD: at least 12 characters');
+  if (c.ENABLE_PAYMENTS && (!c.STRIPE_SECRET_KEY || !c.STRIPE_WEBHOOK_SECRET))
+    problems.push('ENABLE_PAYMENTS=true needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET');
+  if (isProduction && c.BILLING_ALLOW_FUTURE_RUNS)
+    problems.push(
+      'BILLING_ALLOW_FUTURE_RUNS would let a billing run charge for time not yet used; never in production',
+    );
   const previousEncryptionKeys = (c.ENCRYPTION_KEYS_PREVIOUS ?? '')
     .split(',')
     .map((k) => k.trim())

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { createServerBodySchema, emailSchema, displayNameSchema } from '@uni-manager/contracts';
+import { createServerBodySchema, emailSchema, displayNameSchema, MINOR_UNITS_PER_CREDIT } from '@uni-manager/contracts';
 import { buildApp } from './app.js';
 import { ask } from './cli/prompt.js';
 import { ensureFirstAdmin, generatePassword, openRuntime, type Runtime } from './cli/bootstrap.js';
 import { ConfigError } from './config.js';
 import { startBullmqTrigger } from './jobs/bullmq-trigger.js';
-import { createScheduler, type PeriodicJob } from './jobs/scheduler.js';
+import { createScheduler, periodOf, type PeriodicJob } from './jobs/scheduler.js';
 import { AppError } from './lib/errors.js';
 import { VERSION } from './lib/version.js';
 import { addDemoTemplates } from './modules/templates/templates.demo.js';
@@ -36,6 +36,11 @@ Commands:
   keys rotate             Re-encrypt stored secrets with the current ENCRYPTION_KEY
   audit verify            Recompute the audit log's hash chain; exit 1 if it was tampered with
   audit purge             Apply the audit retention period now
+  billing run [--at <ISO time>]
+                          Charge every VM's usage up to now (or up to --at) and check balances;
+                          a second run for the same instant charges nothing
+  billing verify          Check the ledger: account totals, balances summing to zero, no time
+                          charged twice; exit 1 naming the first violation
   help                    This text
 
 Configuration comes from the environment; see .env.example.`;
@@ -67,6 +72,22 @@ function periodicJobs(rt: Runtime): PeriodicJob[] {
       name: 'vm-operation-sweep',
       intervalSeconds: rt.config.OPERATION_SWEEP_INTERVAL,
       run: () => rt.services.operations.sweep(),
+    },
+    {
+      name: 'billing-cycle',
+      intervalSeconds: rt.config.BILLING_CYCLE_MINUTES * 60,
+      // Up to the period's boundary, so each charge covers a whole cycle (13:00–14:00, say).
+      run: async () => ({
+        ...(await rt.services.billing.runCycle({
+          at: periodOf(rt.clock.now(), rt.config.BILLING_CYCLE_MINUTES * 60),
+          trigger: 'schedule',
+        })),
+      }),
+    },
+    {
+      name: 'billing-watch',
+      intervalSeconds: rt.config.RECONCILE_INTERVAL,
+      run: () => rt.services.billing.watch(),
     },
     {
       name: 'audit-retention',
@@ -339,6 +360,43 @@ async function audit(args: string[]) {
   );
 }
 
+async function billing(args: string[]) {
+  const sub = args[0];
+  const { values } = parseArgs({ args: args.slice(1), options: { at: { type: 'string' } }, strict: true });
+  await withRuntime(
+    async (rt) => {
+      if (sub === 'run') {
+        let at: Date | undefined;
+        if (values.at !== undefined) {
+          at = new Date(values.at);
+          if (Number.isNaN(at.getTime())) throw new Error(`--at: not a time: "${values.at}" (use ISO 8601)`);
+        }
+        const run = await rt.services.billing.runCycle({ at, trigger: 'manual' });
+        const credits = (run.amount / MINOR_UNITS_PER_CREDIT).toFixed(4);
+        process.stdout.write(
+          `billing run up to ${run.periodEnd}: ${run.vms} VM(s) metered, ${run.transfers} charge(s), ${credits} ${rt.config.CREDIT_UNIT_NAME} in ${run.durationMs} ms\n`,
+        );
+        const w = await rt.services.billing.watch();
+        if (w.exhausted || w.low)
+          process.stdout.write(
+            `balances: ${w.exhausted} exhausted (${w.shutdowns} VM shutdown(s) requested), ${w.low} low\n`,
+          );
+      } else if (sub === 'verify') {
+        const r = await rt.services.billing.verify();
+        if (r.ok) {
+          process.stdout.write(`ledger consistent: ${r.accounts} accounts, ${r.transfers} transfers\n`);
+        } else {
+          process.stdout.write(`LEDGER INCONSISTENT: ${r.violation}\n`);
+          process.exitCode = 1;
+        }
+      } else {
+        throw new Error('usage: uni-manager billing run [--at <ISO time>] | billing verify');
+      }
+    },
+    { logLevel: 'warn' },
+  );
+}
+
 async function main(argv: string[]) {
   const [command, ...rest] = argv;
   switch (command) {
@@ -361,6 +419,8 @@ async function main(argv: string[]) {
       return seedDb(rest);
     case 'audit':
       return audit(rest);
+    case 'billing':
+      return billing(rest);
     case 'servers':
       return serversCommand(rest);
     case 'templates':

@@ -20,6 +20,9 @@ import { createSecretBox } from './lib/crypto/secret-box.js';
 import { createBullmqOperationQueue, createMemoryOperationQueue, type OperationQueue } from './jobs/operation-queue.js';
 import { createOperationEngine } from './modules/vms/operations/engine.js';
 import { createVmsService } from './modules/vms/vms.service.js';
+import { createBillingService } from './modules/billing/billing.service.js';
+import { createBillingReports } from './modules/billing/billing.report.js';
+import { createNotificationsService } from './modules/notifications/notifications.service.js';
 
 export interface Infrastructure {
   config: Config;
@@ -45,6 +48,31 @@ export function createServices(infra: Infrastructure) {
   });
   const tokens = createTokenService({ secret: c.jwtSecret, accessTtlSeconds: c.ACCESS_TOKEN_TTL });
   const audit = createAuditService({ db, clock, logger, retentionDays: c.AUDIT_RETENTION_DAYS });
+  const queue =
+    infra.operationQueue ??
+    (c.REDIS_URL
+      ? createBullmqOperationQueue({ redisUrl: c.REDIS_URL, prefix: c.REDIS_KEY_PREFIX, logger })
+      : createMemoryOperationQueue(logger));
+  const billing = createBillingService({
+    db,
+    clock,
+    logger: logger.child({ module: 'billing' }),
+    queue,
+    settings: {
+      unitName: c.CREDIT_UNIT_NAME,
+      initialCredits: c.INITIAL_CREDITS,
+      cycleMinutes: c.BILLING_CYCLE_MINUTES,
+      monthlyCapHours: c.MONTHLY_CAP_HOURS,
+      autoShutdown: c.ENABLE_AUTO_SHUTDOWN,
+      minBalanceHours: c.MIN_BALANCE_HOURS,
+      lowBalanceHours: c.LOW_BALANCE_HOURS,
+      allowFutureRuns: c.BILLING_ALLOW_FUTURE_RUNS,
+      paymentsEnabled: c.ENABLE_PAYMENTS,
+      shutdownTimeoutSeconds: c.SHUTDOWN_TIMEOUT,
+    },
+  });
+  const billingReports = createBillingReports({ db, clock, billing });
+  const notifications = createNotificationsService({ db, clock });
   const auth = createAuthService({
     db,
     clock,
@@ -54,6 +82,7 @@ export function createServices(infra: Infrastructure) {
     limiter,
     refreshTtlSeconds: c.REFRESH_TOKEN_TTL,
     allowRegistration: c.ALLOW_REGISTRATION,
+    billing,
     rules: {
       login: { name: 'login', max: c.RATE_LIMIT_LOGIN_MAX, windowSeconds: c.RATE_LIMIT_LOGIN_WINDOW },
       loginIp: { name: 'login-ip', max: c.RATE_LIMIT_LOGIN_IP_MAX, windowSeconds: c.RATE_LIMIT_LOGIN_WINDOW },
@@ -66,7 +95,7 @@ export function createServices(infra: Infrastructure) {
       },
     },
   });
-  const users = createUsersService({ db, clock, hasher });
+  const users = createUsersService({ db, clock, hasher, billing });
   const secrets = createSecretBox(c.encryptionKey, c.previousEncryptionKeys);
   const servers = createServersService({ db, clock, logger, secrets, proxmoxTimeoutMs: c.PROXMOX_TIMEOUT * 1000 });
   const monitoring = createMonitoringService({
@@ -93,11 +122,6 @@ export function createServices(infra: Infrastructure) {
     ticketTtlSeconds: c.CONSOLE_TICKET_TTL,
     proxmoxTimeoutMs: c.PROXMOX_TIMEOUT * 1000,
   });
-  const queue =
-    infra.operationQueue ??
-    (c.REDIS_URL
-      ? createBullmqOperationQueue({ redisUrl: c.REDIS_URL, prefix: c.REDIS_KEY_PREFIX, logger })
-      : createMemoryOperationQueue(logger));
   const vms = createVmsService({
     db,
     clock,
@@ -105,6 +129,7 @@ export function createServices(infra: Infrastructure) {
     secrets,
     queue,
     templates,
+    billing,
     vmLimitPerUser: c.VM_LIMIT_PER_USER,
     shutdownTimeoutSeconds: c.SHUTDOWN_TIMEOUT,
   });
@@ -137,6 +162,9 @@ export function createServices(infra: Infrastructure) {
     reconciler,
     templates,
     console: consoles,
+    billing,
+    billingReports,
+    notifications,
     limiter,
     hasher,
     async close() {

@@ -1,3 +1,4 @@
+import type { BillingService } from '../billing/billing.service.js';
 import { randomUUID } from 'node:crypto';
 import type { AuthSession, Session, User } from '@uni-manager/contracts';
 import type { Db, Executor } from '../../db/client.js';
@@ -33,6 +34,7 @@ export interface AuthServiceDeps {
   rules: AuthRules;
   refreshTtlSeconds: number;
   allowRegistration: boolean;
+  billing: Pick<BillingService, 'grantInitial'>;
 }
 
 /** What a successful login, registration or refresh hands to the route: the body and the cookie. */
@@ -129,6 +131,7 @@ export function createAuthService(deps: AuthServiceDeps) {
               lastLoginAt: now,
             })
             .returning();
+          await deps.billing.grantInitial(tx, user!.id, now);
           const s = await openSession(tx, user!, meta, now);
           await audit(tx, meta, {
             action: 'auth.register',

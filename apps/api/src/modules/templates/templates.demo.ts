@@ -112,6 +112,8 @@ export async function addDemoTemplates(
         cloudInit: hasCloudInitDrive(config),
         priceRunningPerHour: demo.priceRunningPerHour,
         priceStoppedPerHour: demo.priceStoppedPerHour,
+        // Each vCPU, GiB of memory and GiB of disk above the default: 0.02, 0.01 and 0.0005 credits an hour.
+        unitPrices: { perCorePerHour: 200, perGibMemoryPerHour: 100, perGibDiskPerHour: 5 },
         visibility: 'public',
         sources: found.map((v) => ({
           serverId: server.id,

@@ -29,6 +29,11 @@ function common(r: TemplateRow) {
     cloudInit: r.cloudInit,
     priceRunningPerHour: r.priceRunningPerHour,
     priceStoppedPerHour: r.priceStoppedPerHour,
+    unitPrices: {
+      perCorePerHour: r.pricePerCoreHour,
+      perGibMemoryPerHour: r.pricePerGibMemoryHour,
+      perGibDiskPerHour: r.pricePerGibDiskHour,
+    },
     visibility: r.visibility,
   };
 }

@@ -1,5 +1,5 @@
 import type { TemplateSourceInput, TemplateVisibility } from '@uni-manager/contracts';
-import { and, asc, count, eq, inArray, ne } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, ne, notInArray, or } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
 import {
   serverNodes,
@@ -93,6 +93,31 @@ export async function insertTemplate(tx: Executor, values: TemplateRow): Promise
 
 export async function updateTemplate(tx: Executor, id: string, values: TemplateValues & { updatedAt: Date }) {
   await tx.update(templates).set(values).where(eq(templates.id, id));
+  // New prices apply to the template's VMs from this instant; the rate trigger records the change.
+  // Their base size stays the one they were created with.
+  await tx
+    .update(vms)
+    .set({
+      priceRunningPerHour: values.priceRunningPerHour,
+      priceStoppedPerHour: values.priceStoppedPerHour,
+      pricePerCoreHour: values.pricePerCoreHour,
+      pricePerGibMemoryHour: values.pricePerGibMemoryHour,
+      pricePerGibDiskHour: values.pricePerGibDiskHour,
+      updatedAt: values.updatedAt,
+    })
+    .where(
+      and(
+        eq(vms.templateId, id),
+        notInArray(vms.status, ['deleted', 'failed']),
+        or(
+          ne(vms.priceRunningPerHour, values.priceRunningPerHour),
+          ne(vms.priceStoppedPerHour, values.priceStoppedPerHour),
+          ne(vms.pricePerCoreHour, values.pricePerCoreHour),
+          ne(vms.pricePerGibMemoryHour, values.pricePerGibMemoryHour),
+          ne(vms.pricePerGibDiskHour, values.pricePerGibDiskHour),
+        ),
+      ),
+    );
 }
 
 export async function deleteTemplate(tx: Executor, id: string): Promise<void> {

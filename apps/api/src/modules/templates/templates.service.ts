@@ -56,6 +56,9 @@ function valuesOf(body: CreateTemplateBody): repo.TemplateValues {
     cloudInit: body.cloudInit,
     priceRunningPerHour: body.priceRunningPerHour,
     priceStoppedPerHour: body.priceStoppedPerHour,
+    pricePerCoreHour: body.unitPrices.perCorePerHour,
+    pricePerGibMemoryHour: body.unitPrices.perGibMemoryPerHour,
+    pricePerGibDiskHour: body.unitPrices.perGibDiskPerHour,
     visibility: body.visibility,
   };
 }
@@ -72,6 +75,7 @@ function describe(t: Template) {
     cloudInit: t.cloudInit,
     priceRunningPerHour: t.priceRunningPerHour,
     priceStoppedPerHour: t.priceStoppedPerHour,
+    unitPrices: t.unitPrices,
     visibility: t.visibility,
     sources: t.sources.map((s) => ({
       serverId: s.serverId,

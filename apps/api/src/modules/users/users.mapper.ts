@@ -13,12 +13,19 @@ export function toUser(r: UserRow): User {
   };
 }
 
-export function toAdminUser(r: UserRow, activeSessions: number): AdminUser {
+export function toAdminUser(
+  r: UserRow,
+  extra: { activeSessions: number; balance: string | number | null; vmCount: number },
+): AdminUser {
   return {
     ...toUser(r),
     stateReason: r.stateReason,
     stateChangedAt: r.stateChangedAt?.toISOString() ?? null,
     updatedAt: r.updatedAt.toISOString(),
-    activeSessions,
+    activeSessions: extra.activeSessions,
+    balance: Number(extra.balance ?? 0),
+    creditLimit: r.creditLimit,
+    billingExempt: r.billingExempt,
+    vmCount: extra.vmCount,
   };
 }

@@ -11,10 +11,15 @@ const sortColumns = {
   lastLoginAt: users.lastLoginAt,
   role: users.role,
   state: users.state,
+  balance: sql`(select w.credits_posted - w.debits_posted from ledger_accounts w where w.user_id = "users"."id")`,
+  vmCount: sql`(select count(*) from vms v where v.owner_id = "users"."id" and v.status not in ('deleted', 'failed'))`,
 } as const;
 
 // Written out with an alias: inside a correlated subquery Drizzle leaves column
 // names unqualified, and a bare "id" would bind to the sessions table.
+const balanceOf = sql<string>`(select (w.credits_posted - w.debits_posted)::text from ledger_accounts w where w.user_id = "users"."id")`;
+const vmCountOf = sql<number>`(select count(*)::int from vms v where v.owner_id = "users"."id" and v.status not in ('deleted', 'failed'))`;
+
 function activeSessionsOf(now: Date) {
   return sql<number>`(select count(*)::int from sessions s where s.user_id = "users"."id" and s.revoked_at is null and s.expires_at > ${now.toISOString()}::timestamptz)`;
 }
@@ -35,7 +40,7 @@ export async function listUsers(db: Executor, q: ListUsersQuery, now: Date) {
     q.sort === 'lastLoginAt' ? [sql`${col} ${sql.raw(q.order)} nulls last`, dir(users.id)] : [dir(col), dir(users.id)];
   const [rows, [total]] = await Promise.all([
     db
-      .select({ user: users, activeSessions: activeSessionsOf(now) })
+      .select({ user: users, activeSessions: activeSessionsOf(now), balance: balanceOf, vmCount: vmCountOf })
       .from(users)
       .where(cond)
       .orderBy(...order)
@@ -48,7 +53,7 @@ export async function listUsers(db: Executor, q: ListUsersQuery, now: Date) {
 
 export async function getUserWithSessions(db: Executor, id: string, now: Date) {
   const [row] = await db
-    .select({ user: users, activeSessions: activeSessionsOf(now) })
+    .select({ user: users, activeSessions: activeSessionsOf(now), balance: balanceOf, vmCount: vmCountOf })
     .from(users)
     .where(eq(users.id, id))
     .limit(1);

@@ -1,3 +1,4 @@
+import type { BillingService } from '../billing/billing.service.js';
 import { randomUUID } from 'node:crypto';
 import type { AccountState, AdminUser, ListUsersQuery, Role, UserPage } from '@uni-manager/contracts';
 import type { Db } from '../../db/client.js';
@@ -16,6 +17,7 @@ export interface UsersServiceDeps {
   db: Db;
   clock: Clock;
   hasher: PasswordHasher;
+  billing: Pick<BillingService, 'grantInitial'>;
 }
 
 type StateAction = 'suspend' | 'unsuspend' | 'ban' | 'unban';
@@ -41,7 +43,7 @@ export function createUsersService(deps: UsersServiceDeps) {
   async function get(id: string): Promise<AdminUser> {
     const row = await repo.getUserWithSessions(db, id, clock.now());
     if (!row) throw AppError.notFound('User');
-    return toAdminUser(row.user, row.activeSessions);
+    return toAdminUser(row.user, row);
   }
 
   /**
@@ -62,7 +64,7 @@ export function createUsersService(deps: UsersServiceDeps) {
     async list(q: ListUsersQuery): Promise<UserPage> {
       const { rows, total } = await repo.listUsers(db, q, clock.now());
       return {
-        items: rows.map((r) => toAdminUser(r.user, r.activeSessions)),
+        items: rows.map((r) => toAdminUser(r.user, r)),
         total,
         page: q.page,
         pageSize: q.pageSize,
@@ -166,6 +168,7 @@ export function createUsersService(deps: UsersServiceDeps) {
             updatedAt: now,
             passwordChangedAt: now,
           });
+          await deps.billing.grantInitial(tx, id, now);
           await appendAudit(
             tx,
             {

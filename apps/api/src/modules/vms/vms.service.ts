@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  hourlyRatesX1024,
   LIMITS,
   type AdminListVmsQuery,
   type BulkActionResult,
@@ -37,6 +38,7 @@ import { AppError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { appendAudit } from '../audit/audit.repo.js';
 import type { TemplatesService } from '../templates/templates.service.js';
+import type { BillingService } from '../billing/billing.service.js';
 import { getAccessibleVm } from './vms.access.js';
 import { getOperationView, getVmView, listOperations, listVms } from './vms.repo.js';
 
@@ -47,6 +49,7 @@ export interface VmsServiceDeps {
   secrets: SecretBox;
   queue: OperationQueue;
   templates: Pick<TemplatesService, 'getForCreate'>;
+  billing: Pick<BillingService, 'requireFunds' | 'recordRefusal'>;
   vmLimitPerUser: number;
   shutdownTimeoutSeconds: number;
 }
@@ -58,6 +61,36 @@ const COUNTED = ['provisioning', 'active', 'lost', 'deleting'] as const;
 type ActionKind = Exclude<OperationKind, 'create'>;
 
 const RANGE_MS = { '1h': 3_600_000, '6h': 6 * 3_600_000, '24h': 24 * 3_600_000 } as const;
+
+/** The running rate a VM of this size would have, as the database computes it (contracts' pricing). */
+function runningRateOf(
+  p: Pick<
+    VmRow,
+    | 'priceRunningPerHour'
+    | 'priceStoppedPerHour'
+    | 'pricePerCoreHour'
+    | 'pricePerGibMemoryHour'
+    | 'pricePerGibDiskHour'
+    | 'baseCores'
+    | 'baseMemoryMib'
+    | 'baseDiskGib'
+  >,
+  size: { cores: number; memoryMib: number; diskGib: number },
+): number {
+  return hourlyRatesX1024(
+    {
+      priceRunningPerHour: p.priceRunningPerHour,
+      priceStoppedPerHour: p.priceStoppedPerHour,
+      unitPrices: {
+        perCorePerHour: p.pricePerCoreHour,
+        perGibMemoryPerHour: p.pricePerGibMemoryHour,
+        perGibDiskPerHour: p.pricePerGibDiskHour,
+      },
+      base: { cores: p.baseCores, memoryMib: p.baseMemoryMib, diskGib: p.baseDiskGib },
+    },
+    size,
+  ).running;
+}
 
 function fieldError(path: string, message: string): AppError {
   return AppError.field('VALIDATION_FAILED', path, message);
@@ -199,95 +232,113 @@ export function createVmsService(deps: VmsServiceDeps) {
     const operationId = randomUUID();
     // Visibility and availability are the templates module's rules.
     const { template: t } = await deps.templates.getForCreate(actor, body.templateId);
-    await db.transaction(async (tx) => {
-      // Locking the owner serialises their creates, so the limit below cannot be raced past.
-      const [owner] = await tx
-        .select({ state: users.state })
-        .from(users)
-        .where(eq(users.id, actor.userId))
-        .for('update');
-      if (!owner || owner.state !== 'active') {
-        throw new AppError(
-          owner?.state === 'banned' ? 'ACCOUNT_BANNED' : 'ACCOUNT_SUSPENDED',
-          'Your account cannot create VMs',
-        );
-      }
-      const size = {
-        cores: body.cores ?? t.cores,
-        memoryMib: body.memoryMib ?? t.memoryMib,
-        diskGib: body.diskGib ?? t.diskGib,
-      };
-      checkBounds(t, size);
-      if (size.diskGib < t.diskGib) throw fieldError('diskGib', `At least ${t.diskGib} GiB, the template's disk`);
-      if (!t.cloudInit && (body.sshPublicKeys?.length || body.password)) {
-        throw fieldError(
-          body.password ? 'password' : 'sshPublicKeys',
-          `"${t.name}" does not use cloud-init: it takes no SSH key or password`,
-        );
-      }
-      if (actor.role !== 'admin') {
-        const [{ n } = { n: 0 }] = await tx
-          .select({ n: sql<number>`count(*)`.mapWith(Number) })
-          .from(vms)
-          .where(and(eq(vms.ownerId, actor.userId), inArray(vms.status, [...COUNTED])));
-        if (n >= deps.vmLimitPerUser) {
+    await db
+      .transaction(async (tx) => {
+        // Locking the owner serialises their creates, so the limit below cannot be raced past.
+        const [owner] = await tx
+          .select({ state: users.state })
+          .from(users)
+          .where(eq(users.id, actor.userId))
+          .for('update');
+        if (!owner || owner.state !== 'active') {
           throw new AppError(
-            'VM_LIMIT_REACHED',
-            `You have ${n} of the ${deps.vmLimitPerUser} VMs you may have; delete one to create another`,
-            { limit: deps.vmLimitPerUser, count: n },
+            owner?.state === 'banned' ? 'ACCOUNT_BANNED' : 'ACCOUNT_SUSPENDED',
+            'Your account cannot create VMs',
           );
         }
-      }
-      await checkCapacity(tx, t, size.memoryMib, body.placement);
-      try {
-        await tx.transaction(async (sp) => {
-          await sp.insert(vms).values({
-            id: vmId,
-            ownerId: actor.userId,
-            templateId: t.id,
-            name: body.name,
-            ...size,
-            status: 'provisioning',
-            powerState: 'unknown',
-            priceRunningPerHour: t.priceRunningPerHour,
-            priceStoppedPerHour: t.priceStoppedPerHour,
-            createdAt: now,
-            updatedAt: now,
-          });
+        const size = {
+          cores: body.cores ?? t.cores,
+          memoryMib: body.memoryMib ?? t.memoryMib,
+          diskGib: body.diskGib ?? t.diskGib,
+        };
+        checkBounds(t, size);
+        if (size.diskGib < t.diskGib) throw fieldError('diskGib', `At least ${t.diskGib} GiB, the template's disk`);
+        if (!t.cloudInit && (body.sshPublicKeys?.length || body.password)) {
+          throw fieldError(
+            body.password ? 'password' : 'sshPublicKeys',
+            `"${t.name}" does not use cloud-init: it takes no SSH key or password`,
+          );
+        }
+        if (actor.role !== 'admin') {
+          const [{ n } = { n: 0 }] = await tx
+            .select({ n: sql<number>`count(*)`.mapWith(Number) })
+            .from(vms)
+            .where(and(eq(vms.ownerId, actor.userId), inArray(vms.status, [...COUNTED])));
+          if (n >= deps.vmLimitPerUser) {
+            throw new AppError(
+              'VM_LIMIT_REACHED',
+              `You have ${n} of the ${deps.vmLimitPerUser} VMs you may have; delete one to create another`,
+              { limit: deps.vmLimitPerUser, count: n },
+            );
+          }
+        }
+        await checkCapacity(tx, t, size.memoryMib, body.placement);
+        const priceList = {
+          priceRunningPerHour: t.priceRunningPerHour,
+          priceStoppedPerHour: t.priceStoppedPerHour,
+          pricePerCoreHour: t.pricePerCoreHour,
+          pricePerGibMemoryHour: t.pricePerGibMemoryHour,
+          pricePerGibDiskHour: t.pricePerGibDiskHour,
+          baseCores: t.cores,
+          baseMemoryMib: t.memoryMib,
+          baseDiskGib: t.diskGib,
+        };
+        // The owner's row is locked above, so two creates cannot both spend the same balance check.
+        await deps.billing.requireFunds(tx, actor.userId, runningRateOf(priceList, size), {
+          action: 'create',
+          vmName: body.name,
+          actor,
+          meta,
         });
-      } catch (e) {
-        if (isUniqueViolation(e))
-          throw AppError.field('NAME_TAKEN', 'name', `You already have a VM named "${body.name}"`);
-        throw e;
-      }
-      await tx
-        .insert(vmStateHistory)
-        .values({ vmId, at: now, status: 'provisioning', powerState: 'unknown', source: 'operation' });
-      const params = {
-        templateId: t.id,
-        ...size,
-        ...(body.sshPublicKeys?.length ? { sshPublicKeys: body.sshPublicKeys } : {}),
-        ...(body.password ? { password: 'set' } : {}),
-        ...(body.placement ? { placement: body.placement } : {}),
-      };
-      const state = body.password
-        ? { passwordSealed: deps.secrets.encrypt(body.password, `operation:${operationId}:password`) }
-        : {};
-      await insertOperation(tx, { id: operationId, vmId, actorId: actor.userId, kind: 'create', params, state }, now);
-      await appendAudit(
-        tx,
-        {
-          actorId: actor.userId,
-          actorEmail: actor.email,
-          action: 'vm.create_requested',
-          targetType: 'vm',
-          targetId: vmId,
-          ...meta,
-          details: { operationId, name: body.name, template: t.name, ...size, placement: body.placement ?? null },
-        },
-        now,
-      );
-    });
+        try {
+          await tx.transaction(async (sp) => {
+            await sp.insert(vms).values({
+              id: vmId,
+              ownerId: actor.userId,
+              templateId: t.id,
+              name: body.name,
+              ...size,
+              status: 'provisioning',
+              powerState: 'unknown',
+              ...priceList,
+              createdAt: now,
+              updatedAt: now,
+            });
+          });
+        } catch (e) {
+          if (isUniqueViolation(e))
+            throw AppError.field('NAME_TAKEN', 'name', `You already have a VM named "${body.name}"`);
+          throw e;
+        }
+        await tx
+          .insert(vmStateHistory)
+          .values({ vmId, at: now, status: 'provisioning', powerState: 'unknown', source: 'operation' });
+        const params = {
+          templateId: t.id,
+          ...size,
+          ...(body.sshPublicKeys?.length ? { sshPublicKeys: body.sshPublicKeys } : {}),
+          ...(body.password ? { password: 'set' } : {}),
+          ...(body.placement ? { placement: body.placement } : {}),
+        };
+        const state = body.password
+          ? { passwordSealed: deps.secrets.encrypt(body.password, `operation:${operationId}:password`) }
+          : {};
+        await insertOperation(tx, { id: operationId, vmId, actorId: actor.userId, kind: 'create', params, state }, now);
+        await appendAudit(
+          tx,
+          {
+            actorId: actor.userId,
+            actorEmail: actor.email,
+            action: 'vm.create_requested',
+            targetType: 'vm',
+            targetId: vmId,
+            ...meta,
+            details: { operationId, name: body.name, template: t.name, ...size, placement: body.placement ?? null },
+          },
+          now,
+        );
+      })
+      .catch(deps.billing.recordRefusal);
     await enqueue(operationId);
     deps.logger.info({ vmId, operationId, userId: actor.userId }, 'VM creation requested');
     return { vm: await getVmView(db, vmId), operation: await getOperationView(db, operationId) };
@@ -302,80 +353,91 @@ export function createVmsService(deps: VmsServiceDeps) {
   ): Promise<VmOperation> {
     const now = clock.now();
     const operationId = randomUUID();
-    await db.transaction(async (tx) => {
-      const vm = await getAccessibleVm(tx, actor, id, { forUpdate: true });
-      if (vm.status === 'provisioning' || vm.status === 'deleting') {
-        throw new AppError(
-          'VM_BUSY',
-          vm.status === 'provisioning' ? 'The VM is still being created' : 'The VM is being deleted',
-        );
-      }
-      if ((vm.status === 'failed' || vm.status === 'lost') && kind !== 'delete') {
-        throw new AppError(
-          'INVALID_STATE_TRANSITION',
-          vm.status === 'failed'
-            ? 'This VM could not be created; delete it and create another'
-            : 'Proxmox no longer lists this VM; an administrator has been alerted. You can delete it.',
-        );
-      }
-      if (vm.status === 'active' && kind !== 'delete' && kind !== 'rename' && kind !== 'resize') checkPower(vm, kind);
-      if (vm.pveLock && vm.status === 'active') {
-        throw new AppError('VM_LOCKED', `Proxmox has locked this VM (${vm.pveLock}); try again when that finishes`, {
-          lock: vm.pveLock,
-        });
-      }
-      if (kind === 'resize') {
-        const p = params as ResizeBody;
-        const [t] = vm.templateId ? await tx.select().from(templates).where(eq(templates.id, vm.templateId)) : [];
-        checkBounds(t ?? null, p);
-        if (p.diskGib !== undefined && p.diskGib < vm.diskGib) {
-          throw AppError.field(
-            'DISK_SHRINK_NOT_SUPPORTED',
-            'diskGib',
-            `The disk is ${vm.diskGib} GiB; disks can grow but never shrink`,
+    await db
+      .transaction(async (tx) => {
+        const vm = await getAccessibleVm(tx, actor, id, { forUpdate: true });
+        if (vm.status === 'provisioning' || vm.status === 'deleting') {
+          throw new AppError(
+            'VM_BUSY',
+            vm.status === 'provisioning' ? 'The VM is still being created' : 'The VM is being deleted',
           );
         }
-        const effective = { cores: vm.pending?.cores ?? vm.cores, memoryMib: vm.pending?.memoryMib ?? vm.memoryMib };
-        const changes =
-          (p.cores !== undefined && p.cores !== effective.cores) ||
-          (p.memoryMib !== undefined && p.memoryMib !== effective.memoryMib) ||
-          (p.diskGib !== undefined && p.diskGib !== vm.diskGib);
-        if (!changes) throw new AppError('VALIDATION_FAILED', 'That is already the size of this VM');
-      }
-      if (kind === 'rename') {
-        const name = String(params.name);
-        if (name === vm.name) throw fieldError('name', 'That is already its name');
-        const [clash] = await tx
-          .select({ id: vms.id })
-          .from(vms)
-          .where(and(eq(vms.ownerId, vm.ownerId), eq(vms.name, name), notInArray(vms.status, ['deleted', 'failed'])));
-        if (clash) throw AppError.field('NAME_TAKEN', 'name', `There is already a VM named "${name}"`);
-      }
-      await insertOperation(
-        tx,
-        { id: operationId, vmId: vm.id, actorId: actor.userId, kind, params, state: { previousStatus: vm.status } },
-        now,
-      );
-      if (kind === 'delete') {
-        await tx.update(vms).set({ status: 'deleting', updatedAt: now }).where(eq(vms.id, vm.id));
-        await tx
-          .insert(vmStateHistory)
-          .values({ vmId: vm.id, at: now, status: 'deleting', powerState: vm.powerState, source: 'operation' });
-      }
-      await appendAudit(
-        tx,
-        {
-          actorId: actor.userId,
-          actorEmail: actor.email,
-          action: 'vm.operation_requested',
-          targetType: 'vm',
-          targetId: vm.id,
-          ...meta,
-          details: { operationId, kind, params, name: vm.name, ownerId: vm.ownerId },
-        },
-        now,
-      );
-    });
+        if ((vm.status === 'failed' || vm.status === 'lost') && kind !== 'delete') {
+          throw new AppError(
+            'INVALID_STATE_TRANSITION',
+            vm.status === 'failed'
+              ? 'This VM could not be created; delete it and create another'
+              : 'Proxmox no longer lists this VM; an administrator has been alerted. You can delete it.',
+          );
+        }
+        if (vm.status === 'active' && kind !== 'delete' && kind !== 'rename' && kind !== 'resize') checkPower(vm, kind);
+        if (kind === 'start' && vm.status === 'active' && vm.powerState !== 'paused') {
+          await deps.billing.requireFunds(tx, vm.ownerId, vm.runningRateX1024, {
+            action: 'start',
+            vmName: vm.name,
+            vmId: vm.id,
+            actor,
+            meta,
+          });
+        }
+        if (vm.pveLock && vm.status === 'active') {
+          throw new AppError('VM_LOCKED', `Proxmox has locked this VM (${vm.pveLock}); try again when that finishes`, {
+            lock: vm.pveLock,
+          });
+        }
+        if (kind === 'resize') {
+          const p = params as ResizeBody;
+          const [t] = vm.templateId ? await tx.select().from(templates).where(eq(templates.id, vm.templateId)) : [];
+          checkBounds(t ?? null, p);
+          if (p.diskGib !== undefined && p.diskGib < vm.diskGib) {
+            throw AppError.field(
+              'DISK_SHRINK_NOT_SUPPORTED',
+              'diskGib',
+              `The disk is ${vm.diskGib} GiB; disks can grow but never shrink`,
+            );
+          }
+          const effective = { cores: vm.pending?.cores ?? vm.cores, memoryMib: vm.pending?.memoryMib ?? vm.memoryMib };
+          const changes =
+            (p.cores !== undefined && p.cores !== effective.cores) ||
+            (p.memoryMib !== undefined && p.memoryMib !== effective.memoryMib) ||
+            (p.diskGib !== undefined && p.diskGib !== vm.diskGib);
+          if (!changes) throw new AppError('VALIDATION_FAILED', 'That is already the size of this VM');
+        }
+        if (kind === 'rename') {
+          const name = String(params.name);
+          if (name === vm.name) throw fieldError('name', 'That is already its name');
+          const [clash] = await tx
+            .select({ id: vms.id })
+            .from(vms)
+            .where(and(eq(vms.ownerId, vm.ownerId), eq(vms.name, name), notInArray(vms.status, ['deleted', 'failed'])));
+          if (clash) throw AppError.field('NAME_TAKEN', 'name', `There is already a VM named "${name}"`);
+        }
+        await insertOperation(
+          tx,
+          { id: operationId, vmId: vm.id, actorId: actor.userId, kind, params, state: { previousStatus: vm.status } },
+          now,
+        );
+        if (kind === 'delete') {
+          await tx.update(vms).set({ status: 'deleting', updatedAt: now }).where(eq(vms.id, vm.id));
+          await tx
+            .insert(vmStateHistory)
+            .values({ vmId: vm.id, at: now, status: 'deleting', powerState: vm.powerState, source: 'operation' });
+        }
+        await appendAudit(
+          tx,
+          {
+            actorId: actor.userId,
+            actorEmail: actor.email,
+            action: 'vm.operation_requested',
+            targetType: 'vm',
+            targetId: vm.id,
+            ...meta,
+            details: { operationId, kind, params, name: vm.name, ownerId: vm.ownerId },
+          },
+          now,
+        );
+      })
+      .catch(deps.billing.recordRefusal);
     await enqueue(operationId);
     return getOperationView(db, operationId);
   }
