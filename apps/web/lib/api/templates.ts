@@ -57,6 +57,7 @@ export function templateBody(t: Template): UpdateTemplateBody {
     cloudInit: t.cloudInit,
     priceRunningPerHour: t.priceRunningPerHour,
     priceStoppedPerHour: t.priceStoppedPerHour,
+    unitPrices: t.unitPrices,
     visibility: t.visibility,
     sources: t.sources.map((s) => ({
       serverId: s.serverId,
