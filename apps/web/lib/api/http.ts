@@ -16,13 +16,15 @@ export interface RequestOptions<T> {
   /** false for login and register, which run without a session. */
   auth?: boolean;
   signal?: AbortSignal;
+  /** What the answer should be; JSON unless a file is asked for. */
+  accept?: string;
 }
 
 /** A token this close to its expiry is refreshed before use rather than sent to fail. */
 const EXPIRY_MARGIN_MS = 15_000;
 
 async function send(url: string, options: RequestOptions<unknown>, token: string | null): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: options.accept ?? 'application/json' };
   // Fastify rejects an empty body sent as JSON, so body-less POSTs carry no content type.
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (token) headers.authorization = `Bearer ${token}`;
@@ -57,6 +59,19 @@ async function usableToken(): Promise<string> {
  * the session on the errors that mean it is over.
  */
 export async function apiRequest<T = void>(path: string, options: RequestOptions<T> = {}): Promise<T> {
+  const res = await apiResponse(path, options);
+  if (!options.schema) return undefined as T;
+  return parseJson(res, options.schema);
+}
+
+/**
+ * `apiRequest` up to a successful response, left unread: for answers that are
+ * not JSON, such as a CSV export the browser saves as a file.
+ */
+export async function apiResponse(
+  path: string,
+  options: Omit<RequestOptions<unknown>, 'schema'> = {},
+): Promise<Response> {
   const url = apiUrl(path, options.params, options.query);
   const authenticated = options.auth ?? true;
 
@@ -71,8 +86,7 @@ export async function apiRequest<T = void>(path: string, options: RequestOptions
     const err = await ApiError.fromResponse(res);
     throw authenticated ? fail(err) : err;
   }
-  if (!options.schema) return undefined as T;
-  return parseJson(res, options.schema);
+  return res;
 }
 
 function fail(err: ApiError): ApiError {
