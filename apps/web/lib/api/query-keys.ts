@@ -1,7 +1,10 @@
 import type {
+  AdminListTransactionsQuery,
   AdminListVmsQuery,
+  BillingReportQuery,
   HealthRange,
   ListAuditQuery,
+  ListTransactionsQuery,
   ListUsersQuery,
   ListVmsQuery,
 } from '@uni-manager/contracts';
@@ -23,6 +26,19 @@ export const queryKeys = {
   adminServerHealth: (id: string, range: HealthRange) => ['admin', 'server', id, 'health', range] as const,
   adminTemplates: ['admin', 'templates'] as const,
   adminTemplate: (id: string) => ['admin', 'template', id] as const,
+  /** Under the user's key: a grant or a deduction refreshes the user's page as a whole. */
+  adminUserBalance: (id: string) => ['admin', 'user', id, 'balance'] as const,
+  adminUserTransactions: (id: string, query: ListTransactionsQuery) =>
+    ['admin', 'user', id, 'transactions', query] as const,
+  /** Every admin billing query: reports, runs, the platform's transactions, packages. */
+  adminBilling: ['admin', 'billing'] as const,
+  adminBillingReport: (query: BillingReportQuery) => ['admin', 'billing', 'report', query] as const,
+  adminBillingRuns: (page: number, pageSize: number) => ['admin', 'billing', 'runs', { page, pageSize }] as const,
+  adminTransactions: (query: AdminListTransactionsQuery) => ['admin', 'billing', 'transactions', query] as const,
+  adminCreditPackages: ['admin', 'billing', 'packages'] as const,
+  adminOverview: ['admin', 'overview'] as const,
+  /** The platform's billing configuration: the same for everyone, it rarely changes. */
+  billingSettings: ['billing', 'settings'] as const,
   /** What Proxmox holds, not our data: fetched when the form needs it. */
   adminServerProxmoxTemplates: (serverId: string) => ['admin', 'server', serverId, 'proxmox-templates'] as const,
   /** Every VM query: lists, pages, timelines and charts, the user's and the admin's. */
