@@ -7,3 +7,4 @@ export * from './health.js';
 export * from './templates.js';
 export * from './vms.js';
 export * from './billing.js';
+export * from './payments.js';
