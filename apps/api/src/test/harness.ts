@@ -92,6 +92,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     // The cheapest argon2id the config allows: tests check behaviour, not cost.
     PASSWORD_HASH_MEMORY_KIB: '1024',
     PASSWORD_HASH_ITERATIONS: '1',
+    // Accounts start with 1,000 credits, so tests about VMs need not fund them; billing tests set 0.
+    INITIAL_CREDITS: '10000000',
     ...overrides,
   });
 }

@@ -136,9 +136,12 @@ export async function chargeUpTo(
     with ins as (
       insert into ledger_transfers
         (id, debit_account_id, credit_account_id, amount, kind, user_id, vm_id, period_start, period_end, created_at)
-      select md5('usage:' || c.vm_id || ':' || c.period_start::text || ':' || ${T}::text)::uuid,
+      -- The id is derived from the VM and the period, shaped as a version-4 UUID.
+      select (substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-4' || substr(h, 14, 3) || '-8' || substr(h, 18, 3)
+          || '-' || substr(h, 21, 12))::uuid,
         w.id, ${PLATFORM_ACCOUNTS.usage}::uuid, c.amount, 'usage', c.owner_id, c.vm_id, c.period_start, ${T}, ${T}
       from billing_charges c join ledger_accounts w on w.user_id = c.owner_id
+      cross join lateral (select md5('usage:' || c.vm_id || ':' || c.period_start::text || ':' || ${T}::text) as h) k
       where c.amount > 0 and not c.exempt
       on conflict (id) do nothing
       returning amount

@@ -166,7 +166,7 @@ describe('billing under random interleavings (property)', () => {
     t = await buildTestApp({
       database: tdb.database,
       clock,
-      env: { MONTHLY_CAP_HOURS: String(CAP_HOURS), BILLING_ALLOW_FUTURE_RUNS: 'true' },
+      env: { MONTHLY_CAP_HOURS: String(CAP_HOURS), BILLING_ALLOW_FUTURE_RUNS: 'true', INITIAL_CREDITS: '0' },
     });
   });
   afterAll(async () => {
