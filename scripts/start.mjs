@@ -129,6 +129,8 @@ const api = startChild('API', process.execPath, ['apps/api/dist/main.js', 'serve
     DATA_DIR: dataDir,
     PUBLIC_URL: publicUrl,
     NODE_ENV: process.env.NODE_ENV ?? 'development',
+    // With the demo cluster, every new account gets 100 credits to try it with; set INITIAL_CREDITS to change that.
+    ...(demo && process.env.INITIAL_CREDITS === undefined ? { INITIAL_CREDITS: '1000000' } : {}),
   },
 });
 children.push(api);

@@ -51,4 +51,15 @@ export const queryKeys = {
   /** What users may create VMs from; under ['templates'] so a template change refreshes it. */
   catalog: ['templates', 'catalog'] as const,
   catalogTemplate: (id: string) => ['templates', 'catalog', id] as const,
+  /** The caller's money: after anything that may cost or bring credits, ['credits'] refreshes it all. */
+  credits: ['credits'] as const,
+  myBalance: ['credits', 'balance'] as const,
+  myTransactions: (query: ListTransactionsQuery) => ['credits', 'transactions', query] as const,
+  mySpend: (days: number) => ['credits', 'spend', days] as const,
+  creditPackages: ['credits', 'packages'] as const,
+  /** Under the VM, so its actions (start, stop, resize) refresh what it costs. */
+  vmBilling: (id: string) => ['vms', 'detail', id, 'billing'] as const,
+  notifications: ['notifications'] as const,
+  unreadNotifications: ['notifications', 'unread'] as const,
+  notificationList: (page: number, pageSize: number) => ['notifications', 'list', { page, pageSize }] as const,
 };
