@@ -4,12 +4,9 @@ import { useState } from 'react';
 import { PageHeader } from '@/components/layout/page-header';
 import { useAuth } from '@/lib/auth/use-auth';
 import { useT } from '@/lib/i18n/i18n-provider';
-import { AccountSummaryCard } from './account-summary-card';
-import { AdminShortcutsCard } from './admin-shortcuts-card';
 import { greetingKey } from './greeting';
-import { RecentActivityCard } from './recent-activity-card';
 import { LostVmsAlert } from '@/components/vms/lost-vms-alert';
-import { VmsSummaryCard } from './vms-summary-card';
+import { UserDashboard } from './user-dashboard';
 
 export function DashboardPage() {
   const t = useT();
@@ -27,14 +24,7 @@ export function DashboardPage() {
           <LostVmsAlert />
         </div>
       ) : null}
-      <div className="grid grid-cols-1 gap-6 lg:grid-cols-5">
-        <div className="space-y-6 lg:col-span-2">
-          <VmsSummaryCard />
-          <AccountSummaryCard />
-          {user.role === 'admin' ? <AdminShortcutsCard /> : null}
-        </div>
-        <RecentActivityCard className="lg:col-span-3" />
-      </div>
+      <UserDashboard user={user} />
     </>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useRouter } from 'next/navigation';
 import { useEffect, type ReactNode } from 'react';
+import { BalanceBanner } from '@/components/billing/balance-banner';
 import { useAuth } from '@/lib/auth/use-auth';
 import { FullPageLoader } from './full-page-loader';
 import { SidebarNav } from './sidebar-nav';
@@ -38,7 +39,10 @@ export function AppShell({ children }: { children: ReactNode }) {
       <div className="flex min-h-dvh min-w-0 flex-col">
         <TopBar user={user} />
         <main id="main-content" tabIndex={-1} className="flex-1 px-4 py-6 focus:outline-none sm:px-6 lg:px-10 lg:py-8">
-          <div className="mx-auto w-full max-w-6xl">{children}</div>
+          <div className="mx-auto w-full max-w-6xl">
+            <BalanceBanner />
+            {children}
+          </div>
         </main>
       </div>
     </div>
