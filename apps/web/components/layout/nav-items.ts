@@ -1,4 +1,5 @@
 import {
+  Coins,
   Layers,
   LayoutDashboard,
   Monitor,
@@ -21,6 +22,7 @@ export const mainNav: NavItem[] = [
   { href: '/dashboard', label: 'nav.dashboard', icon: LayoutDashboard },
   { href: '/vms', label: 'nav.vms', icon: MonitorPlay },
   { href: '/templates', label: 'nav.templates', icon: Layers },
+  { href: '/credits', label: 'nav.credits', icon: Coins },
   { href: '/account', label: 'nav.account', icon: UserRound },
 ];
 
