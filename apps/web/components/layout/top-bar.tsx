@@ -1,5 +1,6 @@
 import type { User } from '@uni-manager/contracts';
 import Link from 'next/link';
+import { NotificationBell } from '@/components/notifications/notification-bell';
 import { Brand } from './brand';
 import { LanguageSwitcher } from './language-switcher';
 import { MobileNav } from './mobile-nav';
@@ -16,6 +17,7 @@ export function TopBar({ user }: { user: User }) {
       <div className="ml-auto flex items-center gap-1">
         <LanguageSwitcher />
         <ThemeToggle />
+        <NotificationBell />
         <div className="ml-1 h-6 w-px bg-border" aria-hidden />
         <UserMenu user={user} />
       </div>
