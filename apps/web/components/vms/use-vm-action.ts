@@ -2,6 +2,7 @@
 
 import type { ResizeBody, Vm, VmOperation } from '@uni-manager/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { isApiError } from '@/lib/api/errors';
 import { queryKeys } from '@/lib/api/query-keys';
 import { deleteVm, renameVm, resizeVm, runPowerAction, shutdownVm, type ShutdownOptions } from '@/lib/api/vms';
 
@@ -44,10 +45,14 @@ export function useVmAction() {
       );
       void queryClient.invalidateQueries({ queryKey: queryKeys.vms });
       void queryClient.invalidateQueries({ queryKey: ['admin', 'audit'] });
+      // Starting, stopping or resizing changes how fast the balance goes.
+      void queryClient.invalidateQueries({ queryKey: queryKeys.credits });
     },
-    onError: () => {
+    onError: (err) => {
       // VM_BUSY or a state the page did not know yet: what is shown is stale.
       void queryClient.invalidateQueries({ queryKey: queryKeys.vms });
+      if (isApiError(err) && err.code === 'INSUFFICIENT_CREDITS')
+        void queryClient.invalidateQueries({ queryKey: queryKeys.credits });
     },
   });
 }

@@ -6,6 +6,7 @@ import { ArrowLeft, MonitorX } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { VmBillingCard } from '@/components/billing/vm-billing-card';
 import { PageHeader } from '@/components/layout/page-header';
 import { Alert } from '@/components/ui/alert';
 import { Card } from '@/components/ui/card';
@@ -21,7 +22,7 @@ import { readParam, useSearchState } from '@/lib/use-search-state';
 import { BUSY_REFRESH_MS, IDLE_REFRESH_MS, isBusy } from './refresh';
 import { VmActionBar } from './vm-action-bar';
 import { VmCharts } from './vm-charts';
-import { VmCostCard, VmDetailsCard } from './vm-details-card';
+import { VmDetailsCard } from './vm-details-card';
 import { useVmActions } from './vm-dialogs';
 import { formatSize } from './vm-format';
 import { VmProgress } from './vm-progress';
@@ -173,7 +174,7 @@ export function VmDetailPage({ id }: { id: string }) {
         {unseenFailure ? <VmProgress op={unseenFailure} onDismiss={() => setDismissed(unseenFailure.id)} /> : null}
         <div className="grid gap-6 lg:grid-cols-3">
           <VmDetailsCard vm={vm} isAdmin={isAdmin} className="lg:col-span-2" />
-          <VmCostCard vm={vm} className="self-start" />
+          <VmBillingCard vm={vm} className="self-start" />
         </div>
         {vm.status !== 'deleted' ? (
           <VmCharts

@@ -4,7 +4,8 @@ import type { Vm } from '@uni-manager/contracts';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { Badge } from '@/components/ui/badge';
-import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { useMoney } from '@/components/billing/money';
+import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { useI18n } from '@/lib/i18n/i18n-provider';
 import { cn } from '@/lib/utils';
 import { formatAmount, formatCores, formatMemory, formatSize, priceFor, type PricePeriod } from './vm-format';
@@ -129,7 +130,7 @@ export function VmDetailsCard({ vm, isAdmin, className }: { vm: Vm; isAdmin: boo
 
 const periods: PricePeriod[] = ['hour', 'day', 'month'];
 
-/** What the VM costs: running and stopped, per hour, day and month. */
+/** What the VM costs: running and stopped, per hour, day and month. Rates may be fractions of a minor unit. */
 export function PriceTable({
   runningPerHour,
   stoppedPerHour,
@@ -141,6 +142,7 @@ export function PriceTable({
   highlight?: 'running' | 'stopped';
 }) {
   const { t, locale } = useI18n();
+  const { unit } = useMoney();
   const rows = [
     { key: 'running' as const, label: t('vms.price.running'), perHour: runningPerHour },
     { key: 'stopped' as const, label: t('vms.price.stopped'), perHour: stoppedPerHour },
@@ -180,38 +182,10 @@ export function PriceTable({
       <tfoot>
         <tr>
           <td colSpan={periods.length + 1} className="pt-2 text-xs text-muted-foreground">
-            {t('vms.price.inCredits')}
+            {t('vms.price.inUnit', { unit })}
           </td>
         </tr>
       </tfoot>
     </table>
-  );
-}
-
-export function VmCostCard({ vm, className }: { vm: Vm; className?: string }) {
-  const { t } = useI18n();
-  // A paused VM's billing is the API's business; only the plain states point at a row.
-  const highlight =
-    vm.status !== 'active'
-      ? undefined
-      : vm.powerState === 'running'
-        ? 'running'
-        : vm.powerState === 'stopped'
-          ? 'stopped'
-          : undefined;
-  return (
-    <Card className={className} aria-labelledby="vm-cost-title" data-testid="vm-cost">
-      <CardHeader>
-        <CardTitle id="vm-cost-title">{t('vms.price.title')}</CardTitle>
-        <CardDescription>{t('vms.price.description')}</CardDescription>
-      </CardHeader>
-      <CardContent>
-        <PriceTable
-          runningPerHour={vm.price.runningPerHour}
-          stoppedPerHour={vm.price.stoppedPerHour}
-          highlight={highlight}
-        />
-      </CardContent>
-    </Card>
   );
 }

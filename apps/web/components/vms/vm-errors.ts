@@ -23,5 +23,7 @@ export function describeVmError(err: unknown, t: Translate, dict: Dictionary): E
  */
 export function vmErrorText(error: { code: string; message: string }, t: Translate, dict: Dictionary): string {
   if (isVmWord(error.code)) return t(`vms.errors.${error.code}`);
+  // The message names the amount needed and the amount there is: more than the code's words say.
+  if (error.code === 'INSUFFICIENT_CREDITS') return error.message;
   return (dict.errorCodes as Partial<Record<string, string>>)[error.code] ?? error.message;
 }

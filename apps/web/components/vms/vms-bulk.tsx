@@ -104,6 +104,7 @@ function BulkDialog({
     meta: { silent: true },
     onSettled: () => {
       void queryClient.invalidateQueries({ queryKey: queryKeys.vms });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.credits });
     },
   });
   const Icon = actionIcon[action];

@@ -1,6 +1,7 @@
 'use client';
 
 import type { CatalogTemplate } from '@uni-manager/contracts';
+import { SizePrice } from '@/components/billing/size-price';
 import { FormField } from '@/components/ui/form-field';
 import { Input } from '@/components/ui/input';
 import { useI18n } from '@/lib/i18n/i18n-provider';
@@ -89,6 +90,13 @@ export function ConfigureStep({ template, draft, errors, onChange }: ConfigureSt
           testId="vm-disk-input"
         />
       </fieldset>
+      <section className="rounded-xl border p-4" aria-labelledby="vm-size-price-title">
+        <h3 id="vm-size-price-title" className="mb-1 text-sm font-semibold">
+          {t('credits.sizePrice.title')}
+        </h3>
+        <p className="mb-3 text-xs text-muted-foreground">{t('vms.create.priceHint')}</p>
+        <SizePrice template={template} size={draft} />
+      </section>
     </div>
   );
 }

@@ -35,7 +35,13 @@ import { ReviewStep } from './review-step';
 import { TemplateStep } from './template-step';
 
 /** Refusals that no field can fix: said in full on the review step, with what to do. */
-const explained = ['VM_LIMIT_REACHED', 'NO_CAPACITY', 'TEMPLATE_UNAVAILABLE', 'ACCOUNT_SUSPENDED'] as const;
+const explained = [
+  'VM_LIMIT_REACHED',
+  'NO_CAPACITY',
+  'TEMPLATE_UNAVAILABLE',
+  'ACCOUNT_SUSPENDED',
+  'INSUFFICIENT_CREDITS',
+] as const;
 type ExplainedCode = (typeof explained)[number];
 
 function BackLink() {
@@ -150,6 +156,7 @@ export function CreateVmPage() {
       // The VM's page opens on the record just made, already showing its progress.
       queryClient.setQueryData<Vm>(queryKeys.vm(vm.id), { ...vm, activeOperation: operation });
       void queryClient.invalidateQueries({ queryKey: queryKeys.vms });
+      void queryClient.invalidateQueries({ queryKey: queryKeys.credits });
     },
   });
 
@@ -210,8 +217,11 @@ export function CreateVmPage() {
       if (err instanceof ApiError && showApiErrors(err)) return;
       if (err instanceof ApiError && (explained as readonly string[]).includes(err.code)) {
         const code = err.code as ExplainedCode;
-        setProblem({ title: dict.errorCodes[code], description: t(`vms.create.explain.${code}`) });
+        // Lacking credits, the API's own figures say more than the code's words.
+        const title = code === 'INSUFFICIENT_CREDITS' ? describeVmError(err, t, dict).title : dict.errorCodes[code];
+        setProblem({ title, description: t(`vms.create.explain.${code}`) });
         if (code === 'TEMPLATE_UNAVAILABLE') void catalog.refetch();
+        if (code === 'INSUFFICIENT_CREDITS') void queryClient.invalidateQueries({ queryKey: queryKeys.credits });
         return;
       }
       setProblem(describeVmError(err, t, dict));

@@ -6,7 +6,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { useI18n } from '@/lib/i18n/i18n-provider';
 import { OsIcon } from '@/components/templates/os-icon';
-import { PriceTable } from '../vm-details-card';
+import { SizePrice } from '@/components/billing/size-price';
 import { formatSize } from '../vm-format';
 import { sshKeyLines } from '../vm-name';
 import type { Draft, WizardStep } from './draft';
@@ -73,7 +73,7 @@ export function ReviewStep({ template, draft, onEdit, problem }: ReviewStepProps
         <div className="rounded-xl border p-4">
           <p className="mb-1 text-sm font-semibold">{t('vms.price.title')}</p>
           <p className="mb-3 text-xs text-muted-foreground">{t('vms.create.priceHint')}</p>
-          <PriceTable runningPerHour={template.priceRunningPerHour} stoppedPerHour={template.priceStoppedPerHour} />
+          <SizePrice template={template} size={draft} />
         </div>
         {noAccess ? <Alert tone="warning">{t('vms.create.noAccessWarning')}</Alert> : null}
       </div>
