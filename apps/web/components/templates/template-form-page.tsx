@@ -29,7 +29,14 @@ import { VisibilityBadge } from './admin-templates-page';
 import { OsIcon } from './os-icon';
 import { SourcesEditor } from './sources-editor';
 import { creditsText, memoryText, PERIOD_HOURS } from './template-format';
-import { numberFields, useTemplateForm, type NumberField, type TemplateForm } from './use-template-form';
+import {
+  numberFields,
+  priceFields,
+  useTemplateForm,
+  type NumberField,
+  type PriceField,
+  type TemplateForm,
+} from './use-template-form';
 
 function BackLink() {
   const t = useT();
@@ -268,6 +275,14 @@ function SizeSection({ form }: { form: TemplateForm }) {
   );
 }
 
+const priceTestIds: Record<PriceField, string> = {
+  priceRunning: 'template-price-running',
+  priceStopped: 'template-price-stopped',
+  perCore: 'template-price-per-core',
+  perGibMemory: 'template-price-per-gib-memory',
+  perGibDisk: 'template-price-per-gib-disk',
+};
+
 function PriceInput({
   form,
   field,
@@ -275,14 +290,13 @@ function PriceInput({
   hint,
 }: {
   form: TemplateForm;
-  field: 'priceRunning' | 'priceStopped';
+  field: PriceField;
   label: string;
   hint: ReactNode;
 }) {
   const { t } = useI18n();
-  const path = field === 'priceRunning' ? 'priceRunningPerHour' : 'priceStoppedPerHour';
   return (
-    <FormField label={label} hint={hint} error={form.errors[path]} className="content-start">
+    <FormField label={label} hint={hint} error={form.errors[priceFields[field]]} className="content-start">
       {(control) => (
         <div className="flex items-center gap-2">
           <Input
@@ -293,7 +307,7 @@ function PriceInput({
             value={form.draft[field]}
             onChange={(e) => form.set(field, e.target.value)}
             className="tabular-nums"
-            data-testid={`template-${field === 'priceRunning' ? 'price-running' : 'price-stopped'}`}
+            data-testid={priceTestIds[field]}
           />
           <span className="shrink-0 text-sm text-muted-foreground">{t('templates.form.creditsPerHour')}</span>
         </div>
@@ -323,6 +337,30 @@ function PriceSection({ form }: { form: TemplateForm }) {
           hint={t('templates.form.priceStoppedHint')}
         />
       </div>
+      <fieldset className="grid gap-3">
+        <legend className="mb-1 text-sm font-medium">{t('templates.form.unitPrices')}</legend>
+        <p className="mb-2 text-[0.8125rem] text-muted-foreground">{t('templates.form.unitPricesHint')}</p>
+        <div className="grid gap-5 sm:grid-cols-2 lg:grid-cols-3">
+          <PriceInput
+            form={form}
+            field="perCore"
+            label={t('templates.form.perCore')}
+            hint={t('templates.form.perCoreHint')}
+          />
+          <PriceInput
+            form={form}
+            field="perGibMemory"
+            label={t('templates.form.perGibMemory')}
+            hint={t('templates.form.perGibMemoryHint')}
+          />
+          <PriceInput
+            form={form}
+            field="perGibDisk"
+            label={t('templates.form.perGibDisk')}
+            hint={t('templates.form.perGibDiskHint')}
+          />
+        </div>
+      </fieldset>
     </Section>
   );
 }

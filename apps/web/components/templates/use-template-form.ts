@@ -48,16 +48,23 @@ export const numberFields = {
 } as const;
 export type NumberField = keyof typeof numberFields;
 
-export interface TemplateDraft extends Record<NumberField, string> {
+/** The price inputs (in credits, as typed) and the API field each one fills. */
+export const priceFields = {
+  priceRunning: 'priceRunningPerHour',
+  priceStopped: 'priceStoppedPerHour',
+  perCore: 'unitPrices.perCorePerHour',
+  perGibMemory: 'unitPrices.perGibMemoryPerHour',
+  perGibDisk: 'unitPrices.perGibDiskPerHour',
+} as const;
+export type PriceField = keyof typeof priceFields;
+
+export interface TemplateDraft extends Record<NumberField, string>, Record<PriceField, string> {
   name: string;
   description: string;
   osLabel: string;
   osIcon: OsIcon;
   visibility: TemplateVisibility;
   cloudInit: boolean;
-  /** In credits, as typed. */
-  priceRunning: string;
-  priceStopped: string;
   sources: SourceDraft[];
 }
 
@@ -97,6 +104,9 @@ export function draftOf(template: Template | undefined, locale: Locale): Templat
       maxDiskGib: '200',
       priceRunning: '0',
       priceStopped: '0',
+      perCore: '0',
+      perGibMemory: '0',
+      perGibDisk: '0',
       sources: [newSource()],
     };
   return {
@@ -116,6 +126,9 @@ export function draftOf(template: Template | undefined, locale: Locale): Templat
     maxDiskGib: String(template.bounds.maxDiskGib),
     priceRunning: creditsInput(template.priceRunningPerHour, sep),
     priceStopped: creditsInput(template.priceStoppedPerHour, sep),
+    perCore: creditsInput(template.unitPrices.perCorePerHour, sep),
+    perGibMemory: creditsInput(template.unitPrices.perGibMemoryPerHour, sep),
+    perGibDisk: creditsInput(template.unitPrices.perGibDiskPerHour, sep),
     sources: template.sources.map((s) => ({
       key: `source-${++nextKey}`,
       serverId: s.serverId,
@@ -142,7 +155,7 @@ function issueText(issue: z.core.$ZodIssue, t: Translate, locale: Locale): strin
   const rule = ruleMessages[issue.message];
   if (rule) return t(rule);
   const path = issue.path.join('.');
-  if (path.startsWith('price') && issue.code === 'too_big')
+  if ((path.startsWith('price') || path.startsWith('unitPrices')) && issue.code === 'too_big')
     return t('templates.form.errors.priceTooHigh', { max: formatCredits(LIMITS.price.max, intlLocale[locale]) });
   if (issue.code === 'too_small' && issue.origin === 'number')
     return t('templates.form.errors.min', { min: Number(issue.minimum) });
@@ -184,8 +197,13 @@ export function checkDraft(d: TemplateDraft, t: Translate, locale: Locale): Chec
       maxMemoryMib: n('maxMemoryMib'),
       maxDiskGib: n('maxDiskGib'),
     },
-    priceRunningPerHour: credits(d.priceRunning, 'priceRunningPerHour'),
-    priceStoppedPerHour: credits(d.priceStopped, 'priceStoppedPerHour'),
+    priceRunningPerHour: credits(d.priceRunning, priceFields.priceRunning),
+    priceStoppedPerHour: credits(d.priceStopped, priceFields.priceStopped),
+    unitPrices: {
+      perCorePerHour: credits(d.perCore, priceFields.perCore),
+      perGibMemoryPerHour: credits(d.perGibMemory, priceFields.perGibMemory),
+      perGibDiskPerHour: credits(d.perGibDisk, priceFields.perGibDisk),
+    },
     sources: d.sources.map((s, i) => {
       if (!s.serverId) errors[`sources.${i}.serverId`] = t('templates.form.errors.pickServer');
       return {
@@ -232,9 +250,12 @@ export function useTemplateForm(template?: Template) {
 
   function set<K extends keyof TemplateDraft>(field: K, value: TemplateDraft[K]) {
     setDraft((d) => ({ ...d, [field]: value }));
-    const path = field in numberFields ? numberFields[field as NumberField] : field;
     const apiPath =
-      field === 'priceRunning' ? 'priceRunningPerHour' : field === 'priceStopped' ? 'priceStoppedPerHour' : path;
+      field in numberFields
+        ? numberFields[field as NumberField]
+        : field in priceFields
+          ? priceFields[field as PriceField]
+          : field;
     setErrors((e) => {
       if (!e[apiPath]) return e;
       const next = { ...e };
