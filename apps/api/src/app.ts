@@ -25,6 +25,7 @@ import { consoleRoutes } from './modules/console/console.routes.js';
 import { templatesRoutes } from './modules/templates/templates.routes.js';
 import { vmsRoutes } from './modules/vms/vms.routes.js';
 import { billingRoutes } from './modules/billing/billing.routes.js';
+import { paymentsRoutes } from './modules/payments/payments.routes.js';
 import type { Infrastructure, Services } from './services.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -126,6 +127,7 @@ export async function buildApp(infra: Infrastructure & { services: Services }): 
           users: services.users,
         }),
       );
+      await api.register(paymentsRoutes({ payments: services.payments }));
       api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: API_PREFIX },

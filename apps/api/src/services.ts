@@ -23,6 +23,8 @@ import { createVmsService } from './modules/vms/vms.service.js';
 import { createBillingService } from './modules/billing/billing.service.js';
 import { createBillingReports } from './modules/billing/billing.report.js';
 import { createNotificationsService } from './modules/notifications/notifications.service.js';
+import { createStripeClient } from './integrations/stripe/client.js';
+import { createPaymentsService } from './modules/payments/payments.service.js';
 
 export interface Infrastructure {
   config: Config;
@@ -73,6 +75,22 @@ export function createServices(infra: Infrastructure) {
   });
   const billingReports = createBillingReports({ db, clock, billing });
   const notifications = createNotificationsService({ db, clock });
+  const payments = createPaymentsService({
+    db,
+    clock,
+    logger: logger.child({ module: 'payments' }),
+    // The config refuses ENABLE_PAYMENTS without both secrets.
+    stripe:
+      c.ENABLE_PAYMENTS && c.STRIPE_SECRET_KEY && c.STRIPE_WEBHOOK_SECRET
+        ? createStripeClient({
+            secretKey: c.STRIPE_SECRET_KEY,
+            webhookSecret: c.STRIPE_WEBHOOK_SECRET,
+            apiUrl: c.STRIPE_API_URL,
+            logger: logger.child({ module: 'stripe' }),
+          })
+        : null,
+    publicUrl: c.PUBLIC_URL,
+  });
   const auth = createAuthService({
     db,
     clock,
@@ -165,6 +183,7 @@ export function createServices(infra: Infrastructure) {
     billing,
     billingReports,
     notifications,
+    payments,
     limiter,
     hasher,
     async close() {

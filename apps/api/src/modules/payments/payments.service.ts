@@ -192,8 +192,10 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
     },
 
     /** A webhook delivery: verified against its raw bytes, then applied once. */
-    async handleWebhook(rawBody: Buffer, signature: string | undefined): Promise<EventResult> {
-      const event = requireStripe().constructEvent(rawBody, signature);
+    async handleWebhook(rawBody: Buffer | undefined, signature: string | undefined): Promise<EventResult> {
+      const client = requireStripe();
+      if (!rawBody) throw new AppError('MALFORMED_REQUEST', 'Send the Stripe event as JSON');
+      const event = client.constructEvent(rawBody, signature);
       const result = await applier.apply(event);
       log.info({ eventId: event.id, type: event.type, ...result }, 'stripe event');
       return result;

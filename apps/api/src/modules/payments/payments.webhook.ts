@@ -4,10 +4,11 @@ import { z } from 'zod';
 import type { Db, Executor } from '../../db/client.js';
 import { paymentEvents, paymentRefunds, payments, users, type PaymentRow } from '../../db/schema/index.js';
 import type { Clock } from '../../lib/clock.js';
+import { AppError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { query } from '../../lib/sql.js';
 import { appendAudit } from '../audit/audit.repo.js';
-import { derivedId, postTransfer, walletOf, PLATFORM_ACCOUNTS } from '../billing/billing.ledger.js';
+import { derivedId, lockWallet, postTransfer, PLATFORM_ACCOUNTS } from '../billing/billing.ledger.js';
 import { notify } from '../notifications/notifications.service.js';
 import * as repo from './payments.repo.js';
 
@@ -42,8 +43,51 @@ const sessionMetadataSchema = z.object({
     .pipe(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)),
 });
 
-const idOf = (v: string | { id: string } | null | undefined): string | null =>
-  typeof v === 'string' ? v : (v?.id ?? null);
+/**
+ * The fields of Stripe's objects this code reads, and nothing else: an event
+ * is signed by Stripe, but a shape we did not expect must be a clear 400
+ * (Stripe retries it, and the log says why), never a TypeError.
+ */
+const ref = z
+  .union([z.string().min(1), z.looseObject({ id: z.string().min(1) })])
+  .nullish()
+  .transform((v) => (typeof v === 'string' ? v : (v?.id ?? null)));
+const cents = z.number().int().nonnegative().max(2_147_483_647);
+const sessionShape = z.looseObject({
+  id: z.string().min(1),
+  mode: z.string().nullish(),
+  payment_status: z.string().nullish(),
+  client_reference_id: z.string().nullish(),
+  metadata: z.record(z.string(), z.string()).nullish(),
+  amount_total: cents.nullish(),
+  currency: z.string().nullish(),
+  payment_intent: ref,
+});
+const refundShape = z.looseObject({
+  id: z.string().min(1),
+  amount: cents,
+  status: z.string().nullish(),
+  payment_intent: ref,
+  charge: ref,
+});
+const chargeShape = z.looseObject({
+  id: z.string().min(1),
+  payment_intent: ref,
+  amount_refunded: cents,
+  refunds: z.looseObject({ data: z.array(refundShape) }).nullish(),
+});
+type Session = z.infer<typeof sessionShape>;
+type Refund = z.infer<typeof refundShape>;
+type Charge = z.infer<typeof chargeShape>;
+
+const envelopeShape = z.looseObject({ id: z.string().min(1).max(255), type: z.string().min(1).max(255) });
+
+function read<T extends z.ZodType>(shape: T, event: Stripe.Event): z.infer<T> {
+  const r = shape.safeParse(event.data?.object);
+  if (r.success) return r.data;
+  const where = r.error.issues[0]?.path.join('.') || 'object';
+  throw new AppError('MALFORMED_REQUEST', `The ${event.type} event ${event.id} has an unexpected data.object.${where}`);
+}
 
 /** The share of a payment's credits that `cents` of its price stands for: exact for a full refund, rounded down otherwise. */
 export function creditsFor(credits: number, cents: number, amountCents: number): number {
@@ -65,6 +109,7 @@ export function createWebhookApplier(deps: { db: Db; clock: Clock; logger: Logge
   const { db, clock, logger: log } = deps;
 
   async function apply(event: Stripe.Event): Promise<EventResult> {
+    if (!envelopeShape.safeParse(event).success) throw new AppError('MALFORMED_REQUEST', 'The event has no id or type');
     const now = clock.now();
     return db.transaction(async (tx) => {
       const fresh = await tx
@@ -92,17 +137,17 @@ export function createWebhookApplier(deps: { db: Db; clock: Clock; logger: Logge
     switch (event.type) {
       case 'checkout.session.completed':
       case 'checkout.session.async_payment_succeeded':
-        return sessionCompleted(tx, event.data.object, now);
+        return sessionCompleted(tx, read(sessionShape, event), now);
       case 'checkout.session.async_payment_failed':
-        return sessionClosed(tx, event.data.object, 'failed', now);
+        return sessionClosed(tx, read(sessionShape, event), 'failed', now);
       case 'checkout.session.expired':
-        return sessionClosed(tx, event.data.object, 'expired', now);
+        return sessionClosed(tx, read(sessionShape, event), 'expired', now);
       case 'charge.refunded':
-        return chargeRefunded(tx, event.data.object, now);
+        return chargeRefunded(tx, read(chargeShape, event), now);
       case 'refund.created':
       case 'refund.updated':
       case 'charge.refund.updated':
-        return refundChanged(tx, event.data.object, now);
+        return refundChanged(tx, read(refundShape, event), now);
       default:
         return Promise.resolve({ outcome: 'ignored' });
     }
@@ -113,14 +158,17 @@ export function createWebhookApplier(deps: { db: Db; clock: Clock; logger: Logge
    * could not record (the database failed after Stripe answered) is recorded
    * now from the metadata we gave it.
    */
-  async function paymentOfSession(tx: Executor, s: Stripe.Checkout.Session, now: Date): Promise<PaymentRow | null> {
+  async function paymentOfSession(tx: Executor, s: Session, now: Date): Promise<PaymentRow | null> {
     const existing = await repo.lockPaymentBySession(tx, s.id);
     if (existing) return existing;
     const meta = sessionMetadataSchema.safeParse(s.metadata ?? {});
     if (s.mode !== 'payment' || !meta.success || s.client_reference_id !== meta.data.userId) return null;
     const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.id, meta.data.userId));
     if (!user) {
-      log.error({ sessionId: s.id, userId: meta.data.userId }, 'stripe: a paid session names a user who does not exist');
+      log.error(
+        { sessionId: s.id, userId: meta.data.userId },
+        'stripe: a paid session names a user who does not exist',
+      );
       return null;
     }
     const pkg = meta.data.packageId ? await repo.getPackage(tx, meta.data.packageId) : undefined;
@@ -143,8 +191,8 @@ export function createWebhookApplier(deps: { db: Db; clock: Clock; logger: Logge
     return (await repo.lockPaymentBySession(tx, s.id)) ?? null;
   }
 
-  async function sessionCompleted(tx: Executor, s: Stripe.Checkout.Session, now: Date): Promise<EventResult> {
-    const paymentIntentId = idOf(s.payment_intent);
+  async function sessionCompleted(tx: Executor, s: Session, now: Date): Promise<EventResult> {
+    const paymentIntentId = s.payment_intent;
     const base = { checkoutSessionId: s.id, paymentIntentId };
     const p = await paymentOfSession(tx, s, now);
     if (!p) {
@@ -164,7 +212,8 @@ export function createWebhookApplier(deps: { db: Db; clock: Clock; logger: Logge
         'stripe: a session was paid a different amount than its package price; the credits granted are those bought',
       );
     }
-    const wallet = await walletOf(tx, p.userId);
+    // The wallet first, then the payments account (in postTransfer): the order a refund takes them in too.
+    const wallet = await lockWallet(tx, p.userId);
     const transferId = derivedId('stripe-session', s.id);
     const posted = await postTransfer(
       tx,
@@ -227,19 +276,19 @@ export function createWebhookApplier(deps: { db: Db; clock: Clock; logger: Logge
 
   async function sessionClosed(
     tx: Executor,
-    s: Stripe.Checkout.Session,
+    s: Session,
     status: 'failed' | 'expired',
     now: Date,
   ): Promise<EventResult> {
-    const base = { checkoutSessionId: s.id, paymentIntentId: idOf(s.payment_intent) };
+    const base = { checkoutSessionId: s.id, paymentIntentId: s.payment_intent };
     const p = await repo.lockPaymentBySession(tx, s.id);
     if (!p) return { ...base, outcome: 'ignored' };
     if (p.status === 'open') await tx.update(payments).set({ status, updatedAt: now }).where(eq(payments.id, p.id));
     return { ...base, paymentId: p.id, outcome: 'recorded' };
   }
 
-  async function chargeRefunded(tx: Executor, c: Stripe.Charge, now: Date): Promise<EventResult> {
-    const paymentIntentId = idOf(c.payment_intent);
+  async function chargeRefunded(tx: Executor, c: Charge, now: Date): Promise<EventResult> {
+    const paymentIntentId = c.payment_intent;
     const p = paymentIntentId ? await repo.lockPaymentByIntent(tx, paymentIntentId) : undefined;
     if (!p) return unknownPayment(paymentIntentId, c.id);
     // Older API versions list the refunds; from 2022-11-15 on only the total is sent.
@@ -247,10 +296,10 @@ export function createWebhookApplier(deps: { db: Db; clock: Clock; logger: Logge
     return refund(tx, p, { refunds: named, cumulativeCents: c.amount_refunded, chargeId: c.id }, now);
   }
 
-  async function refundChanged(tx: Executor, r: Stripe.Refund, now: Date): Promise<EventResult> {
-    const paymentIntentId = idOf(r.payment_intent);
+  async function refundChanged(tx: Executor, r: Refund, now: Date): Promise<EventResult> {
+    const paymentIntentId = r.payment_intent;
     const p = paymentIntentId ? await repo.lockPaymentByIntent(tx, paymentIntentId) : undefined;
-    if (!p) return unknownPayment(paymentIntentId, idOf(r.charge));
+    if (!p) return unknownPayment(paymentIntentId, r.charge);
     if (r.status !== 'succeeded' && r.status !== 'pending') {
       const [counted] = await tx.select().from(paymentRefunds).where(eq(paymentRefunds.refundId, r.id));
       if (counted && (r.status === 'failed' || r.status === 'canceled')) {
@@ -262,7 +311,7 @@ export function createWebhookApplier(deps: { db: Db; clock: Clock; logger: Logge
       }
       return { paymentId: p.id, paymentIntentId, outcome: 'recorded' };
     }
-    return refund(tx, p, { refunds: [r], cumulativeCents: 0, chargeId: idOf(r.charge) ?? p.id }, now);
+    return refund(tx, p, { refunds: [r], cumulativeCents: 0, chargeId: r.charge ?? p.id }, now);
   }
 
   function unknownPayment(paymentIntentId: string | null, chargeId: string | null): EventResult {
@@ -284,7 +333,7 @@ export function createWebhookApplier(deps: { db: Db; clock: Clock; logger: Logge
   async function refund(
     tx: Executor,
     p: PaymentRow,
-    src: { refunds: Stripe.Refund[]; cumulativeCents: number; chargeId: string },
+    src: { refunds: Refund[]; cumulativeCents: number; chargeId: string },
     now: Date,
   ): Promise<EventResult> {
     const base = { paymentId: p.id, paymentIntentId: p.paymentIntentId };
@@ -319,7 +368,7 @@ export function createWebhookApplier(deps: { db: Db; clock: Clock; logger: Logge
     const transferId = refundId
       ? derivedId('stripe-refund', refundId)
       : derivedId('stripe-refund', src.chargeId, String(target));
-    const wallet = await walletOf(tx, p.userId);
+    const wallet = await lockWallet(tx, p.userId);
     // Never refused: credits already spent leave the wallet below zero, a debt the ledger shows.
     await postTransfer(
       tx,
