@@ -5,6 +5,8 @@ import { useQuery } from '@tanstack/react-query';
 import { ArrowLeft, UserX } from 'lucide-react';
 import Link from 'next/link';
 import { useState } from 'react';
+import { UserBalanceCard } from '@/components/admin-billing/user-balance-card';
+import { UserLedgerCard } from '@/components/admin-billing/user-ledger-card';
 import { PageHeader } from '@/components/layout/page-header';
 import { Avatar } from '@/components/ui/avatar';
 import { Button } from '@/components/ui/button';
@@ -133,6 +135,8 @@ export function UserDetailPage({ id }: { id: string }) {
       <div className="space-y-6">
         <StateNotice user={user} />
         <UserDetailsCard user={user} />
+        <UserBalanceCard user={user} />
+        <UserLedgerCard userId={user.id} />
         <UserActivityCard userId={user.id} />
       </div>
       <UserActionDialog pending={pending} onClose={() => setPending(null)} />

@@ -1,6 +1,7 @@
 'use client';
 
 import type { AdminUser } from '@uni-manager/contracts';
+import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { useI18n } from '@/lib/i18n/i18n-provider';
@@ -53,6 +54,15 @@ export function UserDetailsCard({ user, className }: { user: AdminUser; classNam
           </Item>
           <Item label={t('users.detail.activeSessions')}>
             <span className="tabular-nums">{format.number(user.activeSessions)}</span>
+          </Item>
+          <Item label={t('adminBilling.user.vms')}>
+            <Link
+              href={`/admin/vms?owner=${user.id}`}
+              className="font-medium tabular-nums text-primary underline-offset-4 hover:underline"
+              data-testid="user-vm-count"
+            >
+              {format.number(user.vmCount)}
+            </Link>
           </Item>
         </dl>
       </CardContent>

@@ -51,7 +51,10 @@ export function toUsersQuery(search: UsersSearch): ListUsersQuery {
   };
 }
 
-/** Dates read best newest first; text reads best A to Z. */
+/**
+ * Dates read best newest first, and VM counts largest first; text reads best A to Z, and balances
+ * lowest first, so the accounts in debt come to the top.
+ */
 export function defaultOrderFor(field: UserSortField): SortOrder {
-  return field === 'createdAt' || field === 'lastLoginAt' ? 'desc' : 'asc';
+  return field === 'createdAt' || field === 'lastLoginAt' || field === 'vmCount' ? 'desc' : 'asc';
 }

@@ -1,7 +1,9 @@
 'use client';
 
 import type { AdminUser } from '@uni-manager/contracts';
+import { TriangleAlert } from 'lucide-react';
 import Link from 'next/link';
+import { useCredits } from '@/components/admin-billing/money';
 import { Badge } from '@/components/ui/badge';
 import { Skeleton } from '@/components/ui/skeleton';
 import { SortableHead } from '@/components/ui/sortable-head';
@@ -27,14 +29,24 @@ interface UsersTableProps {
 const hideRole = 'hidden sm:table-cell';
 const hideName = 'hidden md:table-cell';
 const hideDates = 'hidden lg:table-cell';
+const hideBalance = 'hidden sm:table-cell';
+const hideVms = 'hidden md:table-cell';
 
 export function UsersTable({ users, sort, order, onSort, onAction, stale }: UsersTableProps) {
   const { t, dict, format } = useI18n();
+  const credits = useCredits();
   const selfId = useAuth().user?.id;
+  // The billing columns are labelled from the billing dictionary, the others from the list's own.
+  const labelOf = (field: UserSortField) =>
+    field === 'balance'
+      ? t('adminBilling.users.balance')
+      : field === 'vmCount'
+        ? t('adminBilling.users.vmCount')
+        : t(`users.columns.${field}`);
   const head = (field: UserSortField, className?: string) => (
     <SortableHead
       field={field}
-      label={t(`users.columns.${field}`)}
+      label={labelOf(field)}
       sort={sort}
       order={order}
       onSort={onSort}
@@ -50,6 +62,8 @@ export function UsersTable({ users, sort, order, onSort, onAction, stale }: User
           {head('displayName', hideName)}
           {head('role', hideRole)}
           {head('state')}
+          {head('balance', cn(hideBalance, 'text-right'))}
+          {head('vmCount', cn(hideVms, 'text-right'))}
           {head('createdAt', hideDates)}
           {head('lastLoginAt', hideDates)}
           <TableHead className="w-12">
@@ -72,6 +86,12 @@ export function UsersTable({ users, sort, order, onSort, onAction, stale }: User
                 </TableCell>
                 <TableCell>
                   <Skeleton className="h-5 w-16 rounded-full" />
+                </TableCell>
+                <TableCell className={hideBalance}>
+                  <Skeleton className="ml-auto h-4 w-16" />
+                </TableCell>
+                <TableCell className={hideVms}>
+                  <Skeleton className="ml-auto h-4 w-6" />
                 </TableCell>
                 <TableCell className={hideDates}>
                   <Skeleton className="h-4 w-24" />
@@ -106,6 +126,13 @@ export function UsersTable({ users, sort, order, onSort, onAction, stale }: User
                         className="text-primary before:content-[attr(data-text)] sm:hidden"
                       />
                     ) : null}
+                    <span
+                      data-text={` · ${credits.amount(user.balance)}`}
+                      className={cn(
+                        'tabular-nums before:content-[attr(data-text)] sm:hidden',
+                        user.balance < 0 && 'font-semibold text-destructive',
+                      )}
+                    />
                   </p>
                 </TableCell>
                 <TableCell className={cn(hideName, 'max-w-56 truncate')}>{user.displayName}</TableCell>
@@ -114,6 +141,43 @@ export function UsersTable({ users, sort, order, onSort, onAction, stale }: User
                 </TableCell>
                 <TableCell>
                   <StateBadge state={user.state} />
+                </TableCell>
+                <TableCell
+                  className={cn(
+                    hideBalance,
+                    'whitespace-nowrap text-right tabular-nums',
+                    user.balance < 0 && 'font-semibold text-destructive',
+                  )}
+                  data-testid="user-balance"
+                  data-value={user.balance}
+                >
+                  {user.balance < 0 ? (
+                    <span className="inline-flex items-center gap-1">
+                      <TriangleAlert className="size-3.5" aria-hidden />
+                      <span className="sr-only">{t('adminBilling.users.inDebt')}</span>
+                      {credits.amount(user.balance)}
+                    </span>
+                  ) : (
+                    credits.amount(user.balance)
+                  )}
+                  {user.billingExempt ? (
+                    <span className="block text-xs font-normal text-muted-foreground">
+                      {t('adminBilling.users.exempt')}
+                    </span>
+                  ) : null}
+                </TableCell>
+                <TableCell className={cn(hideVms, 'text-right tabular-nums')}>
+                  {user.vmCount > 0 ? (
+                    <Link
+                      href={`/admin/vms?owner=${user.id}`}
+                      className="underline-offset-4 hover:underline focus-visible:outline-2 focus-visible:outline-ring"
+                      aria-label={t('adminBilling.users.vmsOf', { count: user.vmCount, email: user.email })}
+                    >
+                      {format.number(user.vmCount)}
+                    </Link>
+                  ) : (
+                    <span className="text-muted-foreground">{format.number(0)}</span>
+                  )}
                 </TableCell>
                 {/* The day is what a list needs; the detail page has the time. */}
                 <TableCell className={cn(hideDates, 'whitespace-nowrap text-muted-foreground')}>
