@@ -31,5 +31,6 @@ export const adminNav: NavItem[] = [
   { href: '/admin/servers', label: 'nav.servers', icon: Server },
   { href: '/admin/templates', label: 'nav.adminTemplates', icon: Layers },
   { href: '/admin/vms', label: 'nav.allVms', icon: Monitor },
+  { href: '/admin/billing', label: 'adminBilling.nav', icon: Coins },
   { href: '/admin/audit', label: 'nav.audit', icon: ScrollText },
 ];
