@@ -1,8 +1,11 @@
 import { DashboardPage } from '@/components/dashboard/dashboard-page';
+import { AdminOverviewPage } from '@/components/overview/admin-overview-page';
+import { RoleDashboard } from '@/components/overview/role-dashboard';
 import { titleMetadata } from '@/lib/i18n/server';
 
 export const generateMetadata = titleMetadata('dashboard.title');
 
 export default function Page() {
-  return <DashboardPage />;
+  // Admins watch the platform; everyone else their own account.
+  return <RoleDashboard admin={<AdminOverviewPage />} user={<DashboardPage />} />;
 }
