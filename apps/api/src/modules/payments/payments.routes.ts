@@ -63,7 +63,7 @@ export function paymentsRoutes(deps: { payments: PaymentsService }) {
       config: admin,
       schema: {
         operationId: 'listAllCreditPackages',
-        summary: 'Every credit package, active or not (readable while payments are off, to prepare them)',
+        summary: 'Every credit package, active or not (readable even while payments are off)',
         tags: adminTags,
         security: bearer,
         response: { 200: creditPackageListSchema, ...errors(...ADMIN) },

@@ -84,7 +84,7 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
       return (await repo.listPackages(db, { activeOnly: true })).map(repo.toCreditPackage);
     },
 
-    /** Every package, for administrators; readable even while payments are off, to prepare them. */
+    /** Every package, for administrators; readable even while payments are off, when nothing else is. */
     async listAll(): Promise<CreditPackage[]> {
       return (await repo.listPackages(db, { activeOnly: false })).map(repo.toCreditPackage);
     },
