@@ -205,6 +205,8 @@ export function createWebhookApplier(deps: { db: Db; clock: Clock; logger: Logge
         await tx.update(payments).set({ paymentIntentId, updatedAt: now }).where(eq(payments.id, p.id));
       return { ...base, paymentId: p.id, outcome: 'recorded' };
     }
+    // Granted in the transaction that marked it paid: another event about it changes nothing.
+    if (p.status === 'paid') return { ...base, paymentId: p.id, outcome: 'recorded' };
     const paid = s.amount_total ?? p.amountCents;
     if (paid !== p.amountCents || (s.currency && s.currency !== p.currency)) {
       log.warn(
