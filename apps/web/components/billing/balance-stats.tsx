@@ -31,13 +31,15 @@ function Stat({
   );
 }
 
-/** How long the balance lasts at this rate: "—" when nothing burns it. */
-export function useHoursLeftText() {
+/** How long the balance lasts at this rate: "—" when nothing burns it, "nothing left" once it is gone. */
+function useHoursLeftText() {
   const { t, format } = useI18n();
-  return (hoursLeft: number | null) =>
-    hoursLeft === null
-      ? t('common.none')
-      : t('credits.summary.lastsValue', { duration: format.duration(hoursLeft * 3600) });
+  return (balance: Pick<Balance, 'hoursLeft' | 'exhausted'>) =>
+    balance.exhausted
+      ? t('credits.summary.nothingLeft')
+      : balance.hoursLeft === null
+        ? t('common.none')
+        : t('credits.summary.lastsValue', { duration: format.duration(balance.hoursLeft * 3600) });
 }
 
 /**
@@ -91,9 +93,9 @@ export function BalanceStats({ balance }: { balance: Balance | undefined }) {
         label={t('credits.summary.lasts')}
         tone={balance.exhausted ? 'text-destructive' : balance.low ? 'text-warning' : undefined}
         testId="balance-hours-left"
-        hint={balance.hoursLeft !== null ? t('credits.summary.lastsHint') : undefined}
+        hint={balance.hoursLeft !== null && !balance.exhausted ? t('credits.summary.lastsHint') : undefined}
       >
-        {hoursLeftText(balance.hoursLeft)}
+        {hoursLeftText(balance)}
       </Stat>
       <Stat label={t('credits.summary.spentThisMonth')} testId="balance-spent-month">
         {money.withUnit(balance.spentThisMonth)}

@@ -25,7 +25,7 @@ export interface Money {
   withUnit(minor: number): string;
   /** "0.05 credits/h", from a rate that may hold fractions of a minor unit. */
   perHour(minorPerHour: number): string;
-  /** "12.3", "1.2k": for chart axes. */
+  /** "0.005", "12.3", "1.2k": for chart axes, short but never rounding a small tick to the one beside it. */
   compact(minor: number): string;
 }
 
@@ -39,7 +39,8 @@ export function useMoney(): Money {
   return useMemo(() => {
     const tag = intlLocale[locale];
     const unit = unitLabel(unitName, t);
-    const compactFormat = new Intl.NumberFormat(tag, { notation: 'compact', maximumFractionDigits: 2 });
+    const compactFormat = new Intl.NumberFormat(tag, { notation: 'compact', maximumFractionDigits: 1 });
+    const smallFormat = new Intl.NumberFormat(tag, { maximumFractionDigits: 4 });
     const amount = (minor: number) => (minor < 0 ? `${MINUS}${formatCredits(-minor, tag)}` : formatCredits(minor, tag));
     return {
       unit,
@@ -47,7 +48,10 @@ export function useMoney(): Money {
       signed: (minor) => (minor > 0 ? `+${formatCredits(minor, tag)}` : amount(minor)),
       withUnit: (minor) => t('credits.money.withUnit', { amount: amount(minor), unit }),
       perHour: (rate) => t('credits.money.perHour', { amount: amount(rate), unit }),
-      compact: (minor) => compactFormat.format(minor / MINOR_UNITS_PER_CREDIT),
+      compact: (minor) => {
+        const credits = minor / MINOR_UNITS_PER_CREDIT;
+        return Math.abs(credits) >= 1000 ? compactFormat.format(credits) : smallFormat.format(credits);
+      },
     };
   }, [locale, t, unitName]);
 }

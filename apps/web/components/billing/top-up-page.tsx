@@ -138,7 +138,7 @@ export function TopUpPage() {
       <PageHeader
         eyebrow={<BackLink />}
         title={t('credits.topUp.title', { unit: money.unit })}
-        description={t('credits.topUp.subtitle', { unit: money.unit })}
+        description={enabled ? t('credits.topUp.subtitle', { unit: money.unit }) : undefined}
       />
       <CheckoutReturnNotice />
       {problem ? (

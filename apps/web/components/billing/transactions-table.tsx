@@ -64,6 +64,16 @@ function Details({ tx }: { tx: Transaction }) {
   return <div className="flex min-w-0 flex-col gap-0.5">{lines}</div>;
 }
 
+function KindBadges({ tx }: { tx: Transaction }) {
+  const { t } = useI18n();
+  return (
+    <div className="flex flex-wrap items-start gap-1">
+      <TransferKindBadge kind={tx.kind} />
+      {tx.reversedById ? <Badge tone="outline">{t('credits.table.reversed')}</Badge> : null}
+    </div>
+  );
+}
+
 interface TransactionsTableProps {
   transactions: Transaction[] | undefined;
   stale?: boolean;
@@ -75,7 +85,7 @@ export function TransactionsTable({ transactions, stale, skeletonRows = 8 }: Tra
   const { t, format } = useI18n();
   const money = useMoney();
 
-  // Columns give way by the table's own width: on a phone the date moves under the kind.
+  // Columns give way by the table's own width: on a phone the date and the type move into the details.
   return (
     <div className="@container">
       <Table
@@ -86,7 +96,7 @@ export function TransactionsTable({ transactions, stale, skeletonRows = 8 }: Tra
         <TableHeader>
           <TableRow className="hover:bg-transparent">
             <TableHead className="hidden @xl:table-cell">{t('credits.table.date')}</TableHead>
-            <TableHead>{t('credits.table.kind')}</TableHead>
+            <TableHead className="hidden @xl:table-cell">{t('credits.table.kind')}</TableHead>
             <TableHead>{t('credits.table.details')}</TableHead>
             <TableHead className="text-right">{t('credits.table.amount', { unit: money.unit })}</TableHead>
           </TableRow>
@@ -98,7 +108,7 @@ export function TransactionsTable({ transactions, stale, skeletonRows = 8 }: Tra
                   <TableCell className="hidden @xl:table-cell">
                     <Skeleton className="h-4 w-32" />
                   </TableCell>
-                  <TableCell>
+                  <TableCell className="hidden @xl:table-cell">
                     <Skeleton className="h-5 w-24 rounded-full" />
                   </TableCell>
                   <TableCell>
@@ -114,16 +124,17 @@ export function TransactionsTable({ transactions, stale, skeletonRows = 8 }: Tra
                   <TableCell className="hidden whitespace-nowrap align-top tabular-nums text-muted-foreground @xl:table-cell">
                     <time dateTime={tx.createdAt}>{format.dateTime(tx.createdAt)}</time>
                   </TableCell>
-                  <TableCell className="align-top">
-                    <div className="flex flex-col items-start gap-1">
-                      <TransferKindBadge kind={tx.kind} />
-                      {tx.reversedById ? <Badge tone="outline">{t('credits.table.reversed')}</Badge> : null}
-                      <time dateTime={tx.createdAt} className="text-xs tabular-nums text-muted-foreground @xl:hidden">
+                  <TableCell className="hidden align-top @xl:table-cell">
+                    <KindBadges tx={tx} />
+                  </TableCell>
+                  <TableCell className="min-w-36 align-top text-sm">
+                    {/* A narrow table drops the date and type columns: they lead the details instead. */}
+                    <div className="mb-1.5 flex flex-wrap items-center gap-x-2 gap-y-1 @xl:hidden">
+                      <KindBadges tx={tx} />
+                      <time dateTime={tx.createdAt} className="text-xs tabular-nums text-muted-foreground">
                         {format.dateTime(tx.createdAt)}
                       </time>
                     </div>
-                  </TableCell>
-                  <TableCell className="min-w-36 align-top text-sm">
                     <Details tx={tx} />
                   </TableCell>
                   <TableCell

@@ -57,8 +57,9 @@ export function useNotificationText(): (n: Notification) => NotificationView {
     const hoursLeft = num(d.hoursLeft);
     const amountText = amount === undefined ? unit : money.withUnit(amount);
     const parts = (...lines: Array<string | undefined | false>) => lines.filter(Boolean).join(' ') || undefined;
-    const balanceLine =
-      balance === undefined ? undefined : t('notifications.balanceNow', { balance: money.withUnit(balance) });
+    // The balance when it happened: after a grant or a deduction, the new one.
+    const balanceLine = (key: 'notifications.balanceAfter' | 'notifications.balanceAt') =>
+      balance === undefined ? undefined : t(key, { balance: money.withUnit(balance) });
     const reasonLine = reason ? t('notifications.reason', { reason }) : undefined;
 
     const words = (): Pick<NotificationView, 'title' | 'body'> => {
@@ -66,18 +67,18 @@ export function useNotificationText(): (n: Notification) => NotificationView {
         case 'credits_granted':
           return {
             title: t('notifications.kinds.credits_granted', { amount: amountText }),
-            body: parts(reasonLine, balanceLine),
+            body: parts(reasonLine, balanceLine('notifications.balanceAfter')),
           };
         case 'credits_deducted':
           return {
             title: t('notifications.kinds.credits_deducted', { amount: amountText }),
-            body: parts(reasonLine, balanceLine),
+            body: parts(reasonLine, balanceLine('notifications.balanceAfter')),
           };
         case 'low_balance':
           return {
             title: t('notifications.kinds.low_balance', { unit }),
             body: parts(
-              balanceLine,
+              balanceLine('notifications.balanceAt'),
               hoursLeft !== undefined && t('notifications.lasts', { duration: format.duration(hoursLeft * 3600) }),
             ),
           };
@@ -96,12 +97,15 @@ export function useNotificationText(): (n: Notification) => NotificationView {
         case 'payment_received':
           return {
             title: t('notifications.kinds.payment_received', { amount: amountText }),
-            body: parts(str(d.package) && t('notifications.package', { name: str(d.package)! }), balanceLine),
+            body: parts(
+              str(d.package) && t('notifications.package', { name: str(d.package)! }),
+              balanceLine('notifications.balanceAfter'),
+            ),
           };
         case 'payment_refunded':
           return {
             title: t('notifications.kinds.payment_refunded', { amount: amountText }),
-            body: parts(reasonLine, balanceLine),
+            body: parts(reasonLine, balanceLine('notifications.balanceAfter')),
           };
       }
     };

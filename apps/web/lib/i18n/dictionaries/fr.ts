@@ -118,7 +118,7 @@ export const fr: Dictionary = {
     badResponse: 'Le serveur a envoyé une réponse que cette page ne comprend pas.',
     reference: 'Référence : {id}',
     insufficientCredits:
-      'Pas assez de {unit} : il faut {need} disponibles pour cela, et vous en avez {available}. Demandez-en davantage à un administrateur.',
+      'Pas assez de {unit} : il faut {need} {unit} disponibles pour cela, et vous n’en avez que {available}. Demandez-en davantage à un administrateur.',
   },
   errorCodes: {
     VALIDATION_FAILED: 'Certains champs ne sont pas valides.',
@@ -277,13 +277,14 @@ export const fr: Dictionary = {
       title: 'Crédits',
       description: 'Votre solde en ce moment, et la vitesse à laquelle vos VM le consomment.',
       balance: 'Solde',
-      unbilled: 'Dont {amount} consommés depuis le dernier prélèvement',
+      unbilled: 'Après {amount} consommés depuis le dernier prélèvement',
       burnRate: 'Consommation',
       nothingBurns: 'Rien n’est facturé en ce moment',
       exempt: 'Vos VM ne sont pas facturées.',
       lasts: 'Autonomie',
       lastsValue: 'environ {duration}',
       lastsHint: 'à ce rythme',
+      nothingLeft: 'Plus rien',
       spentThisMonth: 'Dépensé ce mois-ci',
       view: 'Voir les transactions',
       howBilled:
@@ -407,7 +408,8 @@ export const fr: Dictionary = {
     unread: 'Non lue',
     markAllRead: 'Tout marquer comme lu',
     empty: 'Aucune notification pour l’instant.',
-    balanceNow: 'Solde actuel : {balance}.',
+    balanceAfter: 'Nouveau solde : {balance}.',
+    balanceAt: 'Solde : {balance}.',
     reason: 'Motif : {reason}.',
     lasts: 'Environ {duration} restantes au rythme actuel.',
     exhaustedBody: 'Vos VM en marche sont en cours d’arrêt. Demandez des {unit} à un administrateur.',
@@ -1278,7 +1280,7 @@ export const fr: Dictionary = {
           'Ses serveurs ne peuvent pas accueillir de nouvelle VM pour le moment. Choisissez un autre modèle ou réessayez plus tard.',
         ACCOUNT_SUSPENDED: 'Un compte suspendu ne peut pas créer de machine virtuelle. Contactez un administrateur.',
         INSUFFICIENT_CREDITS:
-          'Choisissez une taille plus petite, ou demandez davantage de crédits à un administrateur.',
+          'Une taille plus petite demande moins. Votre solde et ce qui l’a consommé sont sur la page Crédits.',
       },
     },
     admin: {
