@@ -90,11 +90,13 @@ function AdjustForm({
     event.preventDefault();
     setFormError(null);
     const checked = validate(adjustCreditsBodySchema.pick({ reason: true }), { reason: values.reason }, t);
+    // The API refuses a deduction below zero; saying so before sending spares a round trip.
+    const overdrawn = kind === 'deduction' && amount.ok && balance !== undefined && amount.minor > balance.posted;
     const found = {
-      amount: amount.ok ? undefined : amount.error,
+      amount: !amount.ok ? amount.error : overdrawn ? t('adminBilling.errors.insufficientCredits') : undefined,
       reason: checked.ok ? undefined : checked.errors.reason,
     };
-    if (!amount.ok || !checked.ok) {
+    if (!amount.ok || !checked.ok || overdrawn) {
       showErrors(found);
       return;
     }

@@ -38,6 +38,7 @@ import { queryKeys } from '@/lib/api/query-keys';
 import { useFormFields } from '@/lib/forms/use-form-fields';
 import { fieldErrorsFromApi, validate } from '@/lib/forms/validate';
 import { useI18n } from '@/lib/i18n/i18n-provider';
+import { cn } from '@/lib/utils';
 import { describeBillingError } from './billing-errors';
 import { CreditsField, readCredits } from './credits-field';
 import { newRequestId } from './ids';
@@ -341,7 +342,7 @@ function BatchResult({ result, onClose }: { result: BatchGrantResult; onClose: (
         ).map(([key, value, tone]) => (
           <div key={key} className="rounded-lg border p-3" data-result={key}>
             <dt className="text-xs text-muted-foreground">{t(`adminBilling.batch.result.${key}`)}</dt>
-            <dd className={`mt-1 text-2xl font-semibold tabular-nums ${tone}`}>{value}</dd>
+            <dd className={cn('mt-1 text-2xl font-semibold tabular-nums', tone)}>{value}</dd>
           </div>
         ))}
       </dl>

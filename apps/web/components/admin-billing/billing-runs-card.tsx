@@ -23,6 +23,7 @@ const PAGE_SIZE = 10;
 const hideCounts = 'hidden sm:table-cell';
 const hideDuration = 'hidden md:table-cell';
 const hideTrigger = 'hidden lg:table-cell';
+const hideStatus = 'hidden sm:table-cell';
 
 export function RunStatusBadge({ run }: { run: Pick<BillingRun, 'status'> }) {
   const { t } = useI18n();
@@ -118,7 +119,7 @@ export function BillingRunsCard({ className }: { className?: string }) {
                 <TableHead className={cn(hideCounts, 'text-right')}>{t('adminBilling.runs.transfers')}</TableHead>
                 <TableHead className="text-right">{t('adminBilling.runs.amount')}</TableHead>
                 <TableHead className={cn(hideDuration, 'text-right')}>{t('adminBilling.runs.duration')}</TableHead>
-                <TableHead>{t('adminBilling.runs.status')}</TableHead>
+                <TableHead className={hideStatus}>{t('adminBilling.runs.status')}</TableHead>
               </TableRow>
             </TableHeader>
             <TableBody className={cn(runs.isPlaceholderData && 'opacity-60 transition-opacity')}>
@@ -143,7 +144,7 @@ export function BillingRunsCard({ className }: { className?: string }) {
                       <TableCell className={hideDuration}>
                         <Skeleton className="ml-auto h-4 w-12" />
                       </TableCell>
-                      <TableCell>
+                      <TableCell className={hideStatus}>
                         <Skeleton className="h-5 w-20 rounded-full" />
                       </TableCell>
                     </TableRow>
@@ -163,6 +164,15 @@ export function BillingRunsCard({ className }: { className?: string }) {
                             transfers: format.number(r.transfers),
                           })}
                         </span>
+                        {/* The status column gives way on phones; a failure must still show. */}
+                        <span className="mt-1 block whitespace-normal sm:hidden">
+                          <RunStatusBadge run={r} />
+                          {r.error ? (
+                            <span className="mt-1 line-clamp-3 block break-words text-xs text-destructive">
+                              {r.error}
+                            </span>
+                          ) : null}
+                        </span>
                       </TableCell>
                       <TableCell className={cn(hideTrigger, 'align-top text-muted-foreground')}>
                         {t(`adminBilling.runs.triggers.${r.trigger}`)}
@@ -179,7 +189,7 @@ export function BillingRunsCard({ className }: { className?: string }) {
                       <TableCell className={cn(hideDuration, 'whitespace-nowrap text-right align-top tabular-nums')}>
                         {duration(r.durationMs)}
                       </TableCell>
-                      <TableCell className="max-w-64 align-top">
+                      <TableCell className={cn(hideStatus, 'max-w-64 align-top')}>
                         <RunStatusBadge run={r} />
                         {r.error ? (
                           <p className="mt-1 line-clamp-3 break-words text-xs text-destructive" title={r.error}>

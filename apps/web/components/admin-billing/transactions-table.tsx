@@ -32,6 +32,29 @@ export function isReversible(tx: Transaction): boolean {
 // Which columns give way on narrow screens; what they held moves under the kind instead.
 const hideDetails = 'hidden md:table-cell';
 const hideUser = 'hidden sm:table-cell';
+const hideKind = 'hidden sm:table-cell';
+
+function KindBadges({ tx }: { tx: Row }) {
+  const { t } = useI18n();
+  return (
+    <div className="flex flex-wrap items-center gap-1.5">
+      <TransferKindBadge kind={tx.kind} />
+      {tx.reversedById !== null ? (
+        <Badge tone="outline" data-testid="reversed-badge">
+          <RotateCcw aria-hidden />
+          {t('adminBilling.ledger.reversed')}
+        </Badge>
+      ) : null}
+    </div>
+  );
+}
+
+/** What a narrow screen keeps of the details: one line, the reason or else the VM. */
+function ShortDetails({ tx }: { tx: Row }) {
+  const { t } = useI18n();
+  const text = tx.reason ?? (tx.vm ? t('adminBilling.ledger.vm', { name: tx.vm.name }) : null);
+  return text ? <p className="max-w-[12rem] truncate text-xs text-muted-foreground">{text}</p> : null;
+}
 
 function Details({ tx }: { tx: Row }) {
   const { t, format } = useI18n();
@@ -70,7 +93,7 @@ export function TransactionsTable<T extends Row>({
         <TableRow className="hover:bg-transparent">
           <TableHead>{t('adminBilling.columns.date')}</TableHead>
           {showUser ? <TableHead className={hideUser}>{t('adminBilling.columns.user')}</TableHead> : null}
-          <TableHead>{t('adminBilling.columns.kind')}</TableHead>
+          <TableHead className={hideKind}>{t('adminBilling.columns.kind')}</TableHead>
           <TableHead className={hideDetails}>{t('adminBilling.columns.details')}</TableHead>
           <TableHead className="text-right">{t('adminBilling.columns.amount')}</TableHead>
           {onReverse ? (
@@ -92,7 +115,7 @@ export function TransactionsTable<T extends Row>({
                     <Skeleton className="h-4 w-40" />
                   </TableCell>
                 ) : null}
-                <TableCell>
+                <TableCell className={hideKind}>
                   <Skeleton className="h-5 w-20 rounded-full" />
                 </TableCell>
                 <TableCell className={hideDetails}>
@@ -115,11 +138,14 @@ export function TransactionsTable<T extends Row>({
                   data-reversed={reversed || undefined}
                   className={cn(reversed && 'bg-muted/25')}
                 >
-                  <TableCell className="whitespace-nowrap align-top text-muted-foreground">
+                  <TableCell className="align-top text-muted-foreground sm:whitespace-nowrap">
                     <time dateTime={tx.createdAt}>{format.dateTime(tx.createdAt)}</time>
-                    {showUser && tx.user ? (
-                      <p className="max-w-44 truncate text-xs sm:hidden">{tx.user.email}</p>
-                    ) : null}
+                    {/* On phones this cell also holds whose it is, its type and what it was for. */}
+                    <div className="mt-1 max-w-[12rem] space-y-1 sm:hidden">
+                      {showUser && tx.user ? <p className="truncate text-xs">{tx.user.email}</p> : null}
+                      <KindBadges tx={tx} />
+                      <ShortDetails tx={tx} />
+                    </div>
                   </TableCell>
                   {showUser ? (
                     <TableCell className={cn(hideUser, 'max-w-56 align-top')}>
@@ -135,18 +161,10 @@ export function TransactionsTable<T extends Row>({
                       )}
                     </TableCell>
                   ) : null}
-                  <TableCell className="align-top">
-                    <div className="flex flex-wrap items-center gap-1.5">
-                      <TransferKindBadge kind={tx.kind} />
-                      {reversed ? (
-                        <Badge tone="outline" data-testid="reversed-badge">
-                          <RotateCcw aria-hidden />
-                          {t('adminBilling.ledger.reversed')}
-                        </Badge>
-                      ) : null}
-                    </div>
-                    <div className="mt-1.5 max-w-60 md:hidden">
-                      <Details tx={tx} />
+                  <TableCell className={cn(hideKind, 'align-top')}>
+                    <KindBadges tx={tx} />
+                    <div className="md:hidden">
+                      <ShortDetails tx={tx} />
                     </div>
                   </TableCell>
                   <TableCell className={cn(hideDetails, 'max-w-md align-top')}>

@@ -126,14 +126,16 @@ export function UsersTable({ users, sort, order, onSort, onAction, stale }: User
                         className="text-primary before:content-[attr(data-text)] sm:hidden"
                       />
                     ) : null}
-                    <span
-                      data-text={` · ${credits.amount(user.balance)}`}
-                      className={cn(
-                        'tabular-nums before:content-[attr(data-text)] sm:hidden',
-                        user.balance < 0 && 'font-semibold text-destructive',
-                      )}
-                    />
                   </p>
+                  {/* The balance on a line of its own, so a debt is never cut off by the ellipsis. */}
+                  <p
+                    aria-hidden
+                    data-text={t('adminBilling.users.balanceLine', { amount: credits.amount(user.balance) })}
+                    className={cn(
+                      'text-xs tabular-nums text-muted-foreground before:content-[attr(data-text)] sm:hidden',
+                      user.balance < 0 && 'font-semibold text-destructive',
+                    )}
+                  />
                 </TableCell>
                 <TableCell className={cn(hideName, 'max-w-56 truncate')}>{user.displayName}</TableCell>
                 <TableCell className={hideRole}>

@@ -1608,6 +1608,7 @@ export const en = {
       amount: 'Credits',
     },
     users: {
+      balanceLine: 'Balance: {amount}',
       balance: 'Balance',
       vmCount: 'VMs',
       inDebt: 'In debt:',
@@ -1841,8 +1842,8 @@ export const en = {
       activate: 'Offer again',
       deactivate: 'Stop offering',
       delete: 'Delete',
-      created: 'Package {name} created.',
-      updated: 'Package {name} saved.',
+      created: '{name} created.',
+      updated: '{name} saved.',
       activated: '{name} is offered again.',
       empty: 'No credit package yet.',
       emptyHint: 'Create one so users can buy credits by card.',

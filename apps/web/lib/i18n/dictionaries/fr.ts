@@ -1638,6 +1638,7 @@ export const fr: Dictionary = {
       amount: 'Crédits',
     },
     users: {
+      balanceLine: 'Solde : {amount}',
       balance: 'Solde',
       vmCount: 'VM',
       inDebt: 'Débiteur :',
@@ -1875,8 +1876,8 @@ export const fr: Dictionary = {
       activate: 'Proposer de nouveau',
       deactivate: 'Ne plus proposer',
       delete: 'Supprimer',
-      created: 'Pack {name} créé.',
-      updated: 'Pack {name} enregistré.',
+      created: '{name} créé.',
+      updated: '{name} enregistré.',
       activated: '{name} est de nouveau proposé.',
       empty: 'Aucun pack de crédits pour l’instant.',
       emptyHint: 'Créez-en un pour que les utilisateurs puissent acheter des crédits par carte.',
