@@ -4,6 +4,7 @@ import {
   LayoutDashboard,
   Monitor,
   MonitorPlay,
+  ReceiptText,
   ScrollText,
   Server,
   UserRound,
@@ -31,6 +32,6 @@ export const adminNav: NavItem[] = [
   { href: '/admin/servers', label: 'nav.servers', icon: Server },
   { href: '/admin/templates', label: 'nav.adminTemplates', icon: Layers },
   { href: '/admin/vms', label: 'nav.allVms', icon: Monitor },
-  { href: '/admin/billing', label: 'adminBilling.nav', icon: Coins },
+  { href: '/admin/billing', label: 'adminBilling.nav', icon: ReceiptText },
   { href: '/admin/audit', label: 'nav.audit', icon: ScrollText },
 ];
