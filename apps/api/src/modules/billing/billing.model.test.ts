@@ -320,5 +320,5 @@ describe('billing under random interleavings (property)', () => {
       }),
       { numRuns: Number(process.env.BILLING_MODEL_RUNS ?? 25), endOnFailure: true },
     );
-  });
+  }, 300_000);
 });

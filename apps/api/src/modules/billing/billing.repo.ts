@@ -94,11 +94,11 @@ export function asUserTransaction(t: AdminTransaction): Transaction {
 /** The most a CSV export carries: beyond it, narrow the dates. */
 export const CSV_MAX_ROWS = 100_000;
 
-function csvCell(v: string | number | null): string {
+/** A cell; `text` marks what people typed (names, reasons), which a spreadsheet must not take for a formula. */
+function csvCell(v: string | number | null, text = false): string {
   if (v === null) return '';
   const s = String(v);
-  // A leading =, +, - or @ would be a formula to a spreadsheet: quote it as text.
-  const safe = /^[=+\-@\t\r]/.test(s) && typeof v === 'string' ? `'${s}` : s;
+  const safe = text && /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
@@ -132,21 +132,19 @@ export async function transfersCsv(db: Executor, f: TransferFilter, withUser: bo
     .map(toTransaction)
     .map((t) =>
       [
-        t.id,
-        t.createdAt,
-        t.kind,
-        credits(t.amount),
-        t.amount,
-        ...(withUser ? [t.user?.email ?? null] : []),
-        t.vm?.name ?? null,
-        t.reason,
-        t.periodStart,
-        t.periodEnd,
-        t.reversesId,
-        t.reversedById,
-      ]
-        .map(csvCell)
-        .join(','),
+        csvCell(t.id),
+        csvCell(t.createdAt),
+        csvCell(t.kind),
+        csvCell(credits(t.amount)),
+        csvCell(t.amount),
+        ...(withUser ? [csvCell(t.user?.email ?? null, true)] : []),
+        csvCell(t.vm?.name ?? null, true),
+        csvCell(t.reason, true),
+        csvCell(t.periodStart),
+        csvCell(t.periodEnd),
+        csvCell(t.reversesId),
+        csvCell(t.reversedById),
+      ].join(','),
     );
   return `${[header.join(','), ...lines].join('\r\n')}\r\n`;
 }

@@ -242,7 +242,7 @@ describe('a student runs out of credits', () => {
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     expect(csv.body.split('\r\n')[0]).toContain('amount_minor_units');
-    expect(csv.body).toContain(',-700,');
+    expect(csv.body).toContain(',-0.0700,-700,');
   });
 
   it('shuts the VM down in Proxmox when the live balance reaches the limit, and refuses to start it again', async () => {

@@ -31,6 +31,7 @@ import {
   vmBillingSchema,
 } from '@uni-manager/contracts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ADMIN, AUTHED, bearer, errors } from '../../lib/openapi.js';
 import { actorOf } from '../../plugins/auth.js';
@@ -45,12 +46,14 @@ const tags = ['billing'];
 const adminTags = ['admin: billing'];
 const admin = { access: 'admin' as const };
 
+/** A CSV download: sent as bytes, so no JSON serializer touches it. */
 function sendCsv(reply: FastifyReply, name: string, body: string) {
   return reply
     .type('text/csv; charset=utf-8')
     .header('content-disposition', `attachment; filename="${name}"`)
-    .send(body);
+    .send(Buffer.from(body, 'utf8'));
 }
+const csvResponse = z.string().describe('CSV, one transaction a line, amounts in credits and in minor units');
 
 export function billingRoutes(deps: {
   db: Db;
@@ -108,7 +111,8 @@ export function billingRoutes(deps: {
         tags,
         security: bearer,
         querystring: csvTransactionsQuerySchema,
-        response: errors(...AUTHED),
+        produces: ['text/csv'],
+        response: { 200: csvResponse, ...errors(...AUTHED) },
       },
       handler: async (req, reply) =>
         sendCsv(
@@ -278,7 +282,8 @@ export function billingRoutes(deps: {
         tags: adminTags,
         security: bearer,
         querystring: adminCsvTransactionsQuerySchema,
-        response: errors(...ADMIN),
+        produces: ['text/csv'],
+        response: { 200: csvResponse, ...errors(...ADMIN) },
       },
       handler: async (req, reply) => sendCsv(reply, 'transactions.csv', await transfersCsv(db, req.query, true)),
     });
