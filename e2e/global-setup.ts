@@ -42,6 +42,9 @@ export async function setup(project: TestProject) {
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       NO_COLOR: '1',
+      // Credits come from the admin in these journeys, and the credits journey moves time forward.
+      INITIAL_CREDITS: '0',
+      BILLING_ALLOW_FUTURE_RUNS: 'true',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launch, newContext, screenshot } from './browser.js';
-import { register } from './flows.js';
+import { adminApi, register } from './flows.js';
 
 const skip = inject('e2eSkip');
 if (skip) console.warn(`e2e: ${skip}`);
@@ -41,7 +41,10 @@ describe.skipIf(Boolean(skip))('a student', () => {
   it('creates a VM from a demo template, watches it start, uses its console, resizes, stops and deletes it', async () => {
     ctx = await newContext(browser, { colorScheme: 'dark' });
     const page = await ctx.newPage();
-    await register(page, `student-${randomBytes(3).toString('hex')}@e2e.uni-manager.test`, 'Student');
+    const email = `student-${randomBytes(3).toString('hex')}@e2e.uni-manager.test`;
+    await register(page, email, 'Student');
+    // Ten credits from the admin: a VM is refused without an hour of its rate.
+    await (await adminApi()).grant(email, 100_000);
 
     // The catalog: demo templates with their prices.
     await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Templates' }).click();
