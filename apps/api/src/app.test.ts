@@ -194,6 +194,59 @@ describe('every route', () => {
   });
 });
 
+describe('hostile input on every route', () => {
+  it('answers 4xx with our error shape, never 5xx: bad ids, wrong types, huge values, malformed JSON', async () => {
+    const admin = await createAdmin(t);
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json() as {
+      paths: Record<string, Record<string, { operationId: string }>>;
+    };
+    const routes = Object.entries(doc.paths).flatMap(([p, methods]) =>
+      Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), path: p, id: op.operationId })),
+    );
+    // Sessions end and the webhook wants Stripe's signature: both have tests of their own.
+    const skip = new Set(['logout', 'refreshSession', 'receiveStripeEvent', 'revokeMySession']);
+    const ids = ['not-a-uuid', '00000000-0000-4000-8000-000000000000', '%E0%A4%A', 'x'.repeat(150), 'y'.repeat(300)];
+    const bodies: (string | undefined)[] = [
+      '{"unterminated": ',
+      JSON.stringify({ amount: 1e308, kind: ['grant'], reason: { a: 1 }, ids: 'all', at: 'tomorrow' }),
+      JSON.stringify([1, 2, 3]),
+      JSON.stringify({ name: 'x'.repeat(100_000) }),
+      'null',
+    ];
+    const queries = ['', '?page=-1&pageSize=99999', '?from=yesterday&to=1e999&kind=bogus&days=abc&range=forever'];
+    let calls = 0;
+    for (const r of routes) {
+      if (skip.has(r.id)) continue;
+      for (const id of r.path.includes('{id}') ? ids : ['']) {
+        const url = r.path.replace('{id}', id);
+        for (const q of r.method === 'GET' ? queries : ['']) {
+          for (const body of r.method === 'GET' || r.method === 'DELETE' ? [undefined] : bodies) {
+            const res = await t.app.inject({
+              method: r.method as 'POST',
+              url: url + q,
+              headers: { ...auth(admin), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+              ...(body !== undefined ? { payload: body } : {}),
+            });
+            calls++;
+            const where = `${r.method} ${url}${q} ${body?.slice(0, 40) ?? ''}`;
+            expect(res.statusCode, `${where}: ${res.body.slice(0, 300)}`).toBeLessThan(500);
+            if (res.statusCode >= 400) {
+              expect(res.json(), where).toMatchObject({
+                error: { code: expect.any(String) },
+                requestId: expect.any(String),
+              });
+              expect(res.headers['x-request-id'], where).toBeTruthy();
+              expect(res.headers['content-security-policy'], where).toContain("default-src 'none'");
+              expect(res.body, where).not.toContain('y'.repeat(200));
+            }
+          }
+        }
+      }
+    }
+    expect(calls).toBeGreaterThan(200);
+  }, 120_000);
+});
+
 describe('logs', () => {
   it('never contain passwords, tokens or cookies', async () => {
     const admin = await createAdmin(t);

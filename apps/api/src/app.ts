@@ -15,7 +15,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { VERSION } from './lib/version.js';
 import { registerAuth } from './plugins/auth.js';
-import { registerErrorHandler } from './plugins/error-handler.js';
+import { frameworkErrors, registerErrorHandler } from './plugins/error-handler.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
@@ -57,6 +57,7 @@ export async function buildApp(infra: Infrastructure & { services: Services }): 
       return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    frameworkErrors: frameworkErrors(config.isProduction),
   }) as unknown as FastifyInstance;
   // The API speaks JSON only; any other body gets a clear 415, not a confusing 400.
   app.removeContentTypeParser(['text/plain']);
@@ -66,7 +67,7 @@ export async function buildApp(infra: Infrastructure & { services: Services }): 
     reply.header('x-request-id', String(request.id));
   });
 
-  registerErrorHandler(app);
+  registerErrorHandler(app, { production: config.isProduction });
   await app.register(cookie);
   // Once, for every websocket route (the VM console). RFB's largest client
   // message is a pasted clipboard; 1 MiB is plenty and bounds a frame.

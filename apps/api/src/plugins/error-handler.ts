@@ -33,8 +33,40 @@ function fromFastify(err: FastifyError): AppError | null {
   return null;
 }
 
+/**
+ * The API's strict headers, for answers given outside its routes (the router
+ * refusing a URL, an unknown path), where the API scope's helmet never runs.
+ */
+function strictHeaders(reply: FastifyReply, production: boolean) {
+  reply.header('content-security-policy', "default-src 'none';frame-ancestors 'none'");
+  reply.header('x-content-type-options', 'nosniff');
+  reply.header('x-frame-options', 'SAMEORIGIN');
+  reply.header('referrer-policy', 'no-referrer');
+  reply.header('cross-origin-resource-policy', 'same-origin');
+  reply.header('x-request-id', String(reply.request.id));
+  if (production) reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+}
+
+/**
+ * Errors Fastify's router raises before any route runs (a malformed
+ * percent-encoding, a path segment over the length limit): answered in our
+ * shape, with the request id and the strict headers, never echoing the URL.
+ */
+export function frameworkErrors(production: boolean) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    strictHeaders(reply, production);
+    const err =
+      error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? new AppError('URI_TOO_LONG', 'A part of the path is too long')
+        : error.code === 'FST_ERR_BAD_URL'
+          ? new AppError('MALFORMED_REQUEST', 'The path is not a valid URL: check its percent-encoding')
+          : new AppError('MALFORMED_REQUEST', 'The request could not be routed');
+    return send(reply, request, err);
+  };
+}
+
 /** The one place errors become HTTP responses. */
-export function registerErrorHandler(app: FastifyInstance) {
+export function registerErrorHandler(app: FastifyInstance, opts: { production: boolean }) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
       if (error.status >= 500) request.log.error({ err: error }, error.message);
@@ -59,7 +91,14 @@ export function registerErrorHandler(app: FastifyInstance) {
     return send(reply, request, new AppError('INTERNAL', 'Something went wrong on our side; it has been logged'));
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    send(reply, request, new AppError('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    strictHeaders(reply, opts.production);
+    // The path is named, cut short: an unknown URL is not echoed back whole.
+    const path = request.url.split('?')[0]!;
+    return send(
+      reply,
+      request,
+      new AppError('NOT_FOUND', `No route ${request.method} ${path.length > 120 ? `${path.slice(0, 120)}…` : path}`),
+    );
+  });
 }

@@ -142,6 +142,7 @@ export const en = {
     SELF_ACTION: 'You cannot do this to your own account.',
     INVALID_STATE_TRANSITION: 'This action is not possible in the account’s current status.',
     PAYLOAD_TOO_LARGE: 'The request is too large.',
+    URI_TOO_LONG: 'The address is too long.',
     UNSUPPORTED_MEDIA_TYPE: 'The request format is not supported.',
     RATE_LIMITED: 'Too many requests. Please wait a moment.',
     INTERNAL: 'The server hit an unexpected error.',

@@ -141,6 +141,7 @@ export const fr: Dictionary = {
     SELF_ACTION: 'Vous ne pouvez pas effectuer cette action sur votre propre compte.',
     INVALID_STATE_TRANSITION: "Cette action n'est pas possible dans l'état actuel du compte.",
     PAYLOAD_TOO_LARGE: 'La requête est trop volumineuse.',
+    URI_TOO_LONG: 'L’adresse est trop longue.',
     UNSUPPORTED_MEDIA_TYPE: "Le format de la requête n'est pas pris en charge.",
     RATE_LIMITED: 'Trop de requêtes. Patientez un instant.',
     INTERNAL: 'Le serveur a rencontré une erreur inattendue.',
