@@ -105,6 +105,7 @@ export async function verifyLedger(
   const transfers = await count(sql`select count(*)::text as n from ledger_transfers`);
   const result = (violation: string | null) => ({ ok: violation === null, accounts, transfers, violation });
 
+  // Sums grouped once, then compared: a per-account subquery goes quadratic on stale statistics.
   const totals = await query<{
     id: string;
     kind: string;
@@ -116,12 +117,12 @@ export async function verifyLedger(
   }>(
     db,
     sql`
+    with debits as (select debit_account_id as id, sum(amount) as s from ledger_transfers group by 1),
+      credits as (select credit_account_id as id, sum(amount) as s from ledger_transfers group by 1)
     select a.id, a.kind, a.user_id, a.debits_posted::text as d, a.credits_posted::text as c,
-      coalesce((select sum(amount) from ledger_transfers where debit_account_id = a.id), 0)::text as sd,
-      coalesce((select sum(amount) from ledger_transfers where credit_account_id = a.id), 0)::text as sc
-    from ledger_accounts a
-    where a.debits_posted <> coalesce((select sum(amount) from ledger_transfers where debit_account_id = a.id), 0)
-       or a.credits_posted <> coalesce((select sum(amount) from ledger_transfers where credit_account_id = a.id), 0)
+      coalesce(d.s, 0)::text as sd, coalesce(c.s, 0)::text as sc
+    from ledger_accounts a left join debits d on d.id = a.id left join credits c on c.id = a.id
+    where a.debits_posted <> coalesce(d.s, 0) or a.credits_posted <> coalesce(c.s, 0)
     order by a.created_at, a.id limit 1`,
   );
   const bad = totals.rows[0];
