@@ -3,6 +3,7 @@
 import type { AdminTransaction, Transaction } from '@uni-manager/contracts';
 import { RotateCcw } from 'lucide-react';
 import Link from 'next/link';
+import { TransferKindBadge } from '@/components/billing/transfer-kind-badge';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -10,7 +11,6 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@
 import { useI18n } from '@/lib/i18n/i18n-provider';
 import { cn } from '@/lib/utils';
 import { useCredits } from './money';
-import { TransferKindBadge } from './transfer-kind';
 
 type Row = Transaction & Partial<Pick<AdminTransaction, 'user'>>;
 
@@ -35,10 +35,10 @@ const hideUser = 'hidden sm:table-cell';
 const hideKind = 'hidden sm:table-cell';
 
 function KindBadges({ tx }: { tx: Row }) {
-  const { t } = useI18n();
+  const { t, dict } = useI18n();
   return (
     <div className="flex flex-wrap items-center gap-1.5">
-      <TransferKindBadge kind={tx.kind} />
+      <TransferKindBadge kind={tx.kind} label={dict.adminBilling.kinds[tx.kind]} />
       {tx.reversedById !== null ? (
         <Badge tone="outline" data-testid="reversed-badge">
           <RotateCcw aria-hidden />

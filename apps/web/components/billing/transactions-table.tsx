@@ -68,7 +68,7 @@ function KindBadges({ tx }: { tx: Transaction }) {
   const { t } = useI18n();
   return (
     <div className="flex flex-wrap items-start gap-1">
-      <TransferKindBadge kind={tx.kind} />
+      <TransferKindBadge kind={tx.kind} label={t(`credits.kinds.${tx.kind}`)} />
       {tx.reversedById ? <Badge tone="outline">{t('credits.table.reversed')}</Badge> : null}
     </div>
   );

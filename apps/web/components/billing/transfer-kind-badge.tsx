@@ -3,7 +3,6 @@
 import type { TransferKind } from '@uni-manager/contracts';
 import { CreditCard, Gauge, Gift, MinusCircle, RotateCcw, Sparkles, Undo2, type LucideIcon } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
-import { useT } from '@/lib/i18n/i18n-provider';
 
 type Tone = 'neutral' | 'primary' | 'success' | 'warning' | 'info' | 'outline';
 
@@ -17,14 +16,17 @@ const kindVisual: Record<TransferKind, { icon: LucideIcon; tone: Tone }> = {
   reversal: { icon: RotateCcw, tone: 'outline' },
 };
 
-/** What kind of movement a transaction is, in the words its owner reads. */
-export function TransferKindBadge({ kind }: { kind: TransferKind }) {
-  const t = useT();
+/**
+ * What kind of movement a transaction is: the same icon and tone everywhere,
+ * in the words of whoever reads it (a user's credits page and the admin's
+ * billing pages name the kinds differently).
+ */
+export function TransferKindBadge({ kind, label }: { kind: TransferKind; label: string }) {
   const { icon: Icon, tone } = kindVisual[kind];
   return (
     <Badge tone={tone} data-kind={kind}>
       <Icon aria-hidden />
-      {t(`credits.kinds.${kind}`)}
+      {label}
     </Badge>
   );
 }
