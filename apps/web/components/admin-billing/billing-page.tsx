@@ -11,6 +11,7 @@ import { QueryError } from '@/components/ui/query-error';
 import { Skeleton } from '@/components/ui/skeleton';
 import { fetchBillingReport, fetchBillingSettings } from '@/lib/api/admin-billing';
 import { queryKeys } from '@/lib/api/query-keys';
+import { localDay } from '@/lib/days';
 import { useI18n } from '@/lib/i18n/i18n-provider';
 import { usePagedSearchState } from '@/lib/use-search-state';
 import { cn } from '@/lib/utils';
@@ -18,7 +19,6 @@ import { BatchGrantDialog } from './batch-grant-dialog';
 import { BillingRunsCard } from './billing-runs-card';
 import {
   isPeriodValid,
-  localDay,
   parseBillingSearch,
   periodOf,
   serializeBillingSearch,

@@ -7,6 +7,7 @@ import {
   type TransferKind,
 } from '@uni-manager/contracts';
 import { z } from 'zod';
+import { dayEnd, dayStart, localDay } from '@/lib/days';
 import { readParam } from '@/lib/use-search-state';
 
 /** The billing page's state in the query string: the period, and the transactions list's filters and page. */
@@ -46,12 +47,6 @@ export function serializeBillingSearch(search: BillingSearch): URLSearchParams {
   if (search.page !== 1) params.set('page', String(search.page));
   if (search.pageSize !== DEFAULT_PAGE_SIZE) params.set('pageSize', String(search.pageSize));
   return params;
-}
-
-/** A local calendar day as YYYY-MM-DD. */
-export function localDay(date: Date): string {
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
 /** The day `days` before a YYYY-MM-DD day, counted on the calendar (summer time does not shift it). */
@@ -100,8 +95,8 @@ export function presetOf(period: Period, today: string): PresetId | undefined {
 /** From the first millisecond of the first local day to the last millisecond of the last one. */
 function range(period: Period): { from: string; to: string } {
   return {
-    from: new Date(`${period.from}T00:00:00`).toISOString(),
-    to: new Date(`${period.to}T23:59:59.999`).toISOString(),
+    from: dayStart(period.from),
+    to: dayEnd(period.to),
   };
 }
 

@@ -8,8 +8,9 @@ import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { SearchInput } from '@/components/ui/search-input';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
+import { isRangeValid } from '@/lib/days';
 import { useI18n } from '@/lib/i18n/i18n-provider';
-import { isRangeValid, type AuditSearch } from './audit-search';
+import type { AuditSearch } from './audit-search';
 
 const ALL = 'all';
 

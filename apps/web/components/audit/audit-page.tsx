@@ -9,10 +9,11 @@ import { ListPagination } from '@/components/ui/pagination';
 import { QueryError } from '@/components/ui/query-error';
 import { fetchAudit } from '@/lib/api/audit';
 import { queryKeys } from '@/lib/api/query-keys';
+import { isRangeValid } from '@/lib/days';
 import { useT } from '@/lib/i18n/i18n-provider';
 import { usePagedSearchState } from '@/lib/use-search-state';
 import { AuditFilters } from './audit-filters';
-import { AUDIT_PAGE_SIZES, isRangeValid, parseAuditSearch, serializeAuditSearch, toAuditQuery } from './audit-search';
+import { AUDIT_PAGE_SIZES, parseAuditSearch, serializeAuditSearch, toAuditQuery } from './audit-search';
 import { AuditTable } from './audit-table';
 
 export function AuditPage() {

@@ -1,5 +1,6 @@
 import { auditActionSchema, listAuditQuerySchema, type AuditAction, type ListAuditQuery } from '@uni-manager/contracts';
 import { z } from 'zod';
+import { dayEnd, dayStart } from '@/lib/days';
 import { readParam } from '@/lib/use-search-state';
 
 export interface AuditSearch {
@@ -39,17 +40,13 @@ export function serializeAuditSearch(search: AuditSearch): URLSearchParams {
   return params;
 }
 
-export function isRangeValid(search: Pick<AuditSearch, 'from' | 'to'>): boolean {
-  return !search.from || !search.to || search.from <= search.to;
-}
-
 /** "From" starts at local midnight and "to" ends at the last millisecond of that local day. */
 export function toAuditQuery(search: AuditSearch): ListAuditQuery {
   return {
     q: search.q || undefined,
     action: search.action,
-    from: search.from ? new Date(`${search.from}T00:00:00`).toISOString() : undefined,
-    to: search.to ? new Date(`${search.to}T23:59:59.999`).toISOString() : undefined,
+    from: search.from ? dayStart(search.from) : undefined,
+    to: search.to ? dayEnd(search.to) : undefined,
     page: search.page,
     pageSize: search.pageSize,
   };

@@ -12,6 +12,7 @@ import { ListPagination } from '@/components/ui/pagination';
 import { QueryError } from '@/components/ui/query-error';
 import { downloadMyTransactionsCsv, fetchMyTransactions } from '@/lib/api/credits';
 import { queryKeys } from '@/lib/api/query-keys';
+import { isRangeValid } from '@/lib/days';
 import { fetchVms } from '@/lib/api/vms';
 import { useI18n } from '@/lib/i18n/i18n-provider';
 import { usePagedSearchState } from '@/lib/use-search-state';
@@ -20,7 +21,6 @@ import { CheckoutReturnNotice } from './checkout-return-notice';
 import {
   CREDITS_PAGE_SIZES,
   isFiltered,
-  isRangeValid,
   parseCreditsSearch,
   serializeCreditsSearch,
   toTransactionFilters,

@@ -7,6 +7,7 @@ import {
 } from '@uni-manager/contracts';
 import { z } from 'zod';
 import type { TransactionFilters } from '@/lib/api/credits';
+import { dayEnd, dayStart } from '@/lib/days';
 import { readParam } from '@/lib/use-search-state';
 
 export interface CreditsSearch {
@@ -50,17 +51,13 @@ export function isFiltered(search: CreditsSearch): boolean {
   return Boolean(search.kind || search.vmId || search.from || search.to);
 }
 
-export function isRangeValid(search: Pick<CreditsSearch, 'from' | 'to'>): boolean {
-  return !search.from || !search.to || search.from <= search.to;
-}
-
 /** "From" starts at local midnight and "to" ends at the last millisecond of that local day. */
 export function toTransactionFilters(search: CreditsSearch): TransactionFilters {
   return {
     kind: search.kind,
     vmId: search.vmId,
-    from: search.from ? new Date(`${search.from}T00:00:00`).toISOString() : undefined,
-    to: search.to ? new Date(`${search.to}T23:59:59.999`).toISOString() : undefined,
+    from: search.from ? dayStart(search.from) : undefined,
+    to: search.to ? dayEnd(search.to) : undefined,
   };
 }
 

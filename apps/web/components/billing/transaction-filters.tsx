@@ -7,8 +7,9 @@ import { FormField } from '@/components/ui/form-field';
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
+import { isRangeValid } from '@/lib/days';
 import { useT } from '@/lib/i18n/i18n-provider';
-import { isFiltered, isRangeValid, type CreditsSearch } from './credits-search';
+import { isFiltered, type CreditsSearch } from './credits-search';
 
 const ALL = 'all';
 

@@ -1,4 +1,5 @@
 import type { AdminOverview } from '@uni-manager/contracts';
+import { localDay } from '@/lib/days';
 
 type VmState = keyof Omit<AdminOverview['vms'], 'total'>;
 type UserCount = keyof AdminOverview['users'];
@@ -25,8 +26,6 @@ export const userCountHref: Record<UserCount, string> = {
 
 /** Failed VM operations are audited one by one: the audit log, filtered to them since yesterday, lists them. */
 export function failedOperationsHref(now: Date): string {
-  const since = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const day = `${since.getFullYear()}-${pad(since.getMonth() + 1)}-${pad(since.getDate())}`;
-  return `/admin/audit?action=vm.operation_failed&from=${day}`;
+  const since = localDay(new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1));
+  return `/admin/audit?action=vm.operation_failed&from=${since}`;
 }
