@@ -1,7 +1,6 @@
 'use client';
 
-import { FormField } from '@/components/ui/form-field';
-import { Input } from '@/components/ui/input';
+import { DateRangeFields } from '@/components/ui/date-range-fields';
 import { ToggleGroup, ToggleGroupItem } from '@/components/ui/toggle-group';
 import { useI18n } from '@/lib/i18n/i18n-provider';
 import { presetOf, presetPeriod, presets, type Period, type PresetId } from './billing-search';
@@ -33,35 +32,19 @@ export function PeriodPicker({ period, today, error, onChange }: PeriodPickerPro
           </ToggleGroupItem>
         ))}
       </ToggleGroup>
-      <div className="grid grid-cols-2 gap-3 sm:flex sm:items-start">
-        <FormField label={t('adminBilling.period.from')} error={error}>
-          {(control) => (
-            <Input
-              {...control}
-              type="date"
-              value={period.from}
-              max={period.to}
-              onChange={(e) => e.target.value && onChange({ from: e.target.value })}
-              className="sm:w-40"
-              data-testid="period-from"
-            />
-          )}
-        </FormField>
-        <FormField label={t('adminBilling.period.to')}>
-          {(control) => (
-            <Input
-              {...control}
-              type="date"
-              value={period.to}
-              min={period.from}
-              max={today}
-              onChange={(e) => e.target.value && onChange({ to: e.target.value })}
-              className="sm:w-40"
-              data-testid="period-to"
-            />
-          )}
-        </FormField>
-      </div>
+      {/* A period always has both ends: emptying a box leaves it as it was. */}
+      <DateRangeFields
+        from={period.from}
+        to={period.to}
+        labels={{ from: t('adminBilling.period.from'), to: t('adminBilling.period.to') }}
+        testIds={{ from: 'period-from', to: 'period-to' }}
+        error={error}
+        max={today}
+        clearable={false}
+        onChange={onChange}
+        className="sm:flex sm:items-start"
+        inputClassName="sm:w-40"
+      />
     </div>
   );
 }

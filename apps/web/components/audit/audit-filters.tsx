@@ -3,8 +3,7 @@
 import { auditActions, type AuditAction } from '@uni-manager/contracts';
 import { FilterX } from 'lucide-react';
 import { Button } from '@/components/ui/button';
-import { FormField } from '@/components/ui/form-field';
-import { Input } from '@/components/ui/input';
+import { DateRangeFields } from '@/components/ui/date-range-fields';
 import { Label } from '@/components/ui/label';
 import { SearchInput } from '@/components/ui/search-input';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
@@ -60,34 +59,15 @@ export function AuditFilters({ search, onChange }: AuditFiltersProps) {
           </SelectContent>
         </Select>
       </div>
-      <div className="grid grid-cols-2 gap-3">
-        <FormField label={t('audit.filters.from')} error={rangeError}>
-          {(control) => (
-            <Input
-              {...control}
-              type="date"
-              value={search.from ?? ''}
-              max={search.to}
-              onChange={(e) => onChange({ from: e.target.value || undefined })}
-              data-testid="audit-from"
-              className="xl:w-40"
-            />
-          )}
-        </FormField>
-        <FormField label={t('audit.filters.to')}>
-          {(control) => (
-            <Input
-              {...control}
-              type="date"
-              value={search.to ?? ''}
-              min={search.from}
-              onChange={(e) => onChange({ to: e.target.value || undefined })}
-              data-testid="audit-to"
-              className="xl:w-40"
-            />
-          )}
-        </FormField>
-      </div>
+      <DateRangeFields
+        from={search.from}
+        to={search.to}
+        labels={{ from: t('audit.filters.from'), to: t('audit.filters.to') }}
+        testIds={{ from: 'audit-from', to: 'audit-to' }}
+        error={rangeError}
+        onChange={onChange}
+        inputClassName="xl:w-40"
+      />
       <div className="flex items-end xl:self-end">
         <Button
           variant="ghost"

@@ -3,12 +3,11 @@
 import { transferKinds, type TransferKind } from '@uni-manager/contracts';
 import { FilterX } from 'lucide-react';
 import { Button } from '@/components/ui/button';
-import { FormField } from '@/components/ui/form-field';
-import { Input } from '@/components/ui/input';
+import { DateRangeFields } from '@/components/ui/date-range-fields';
 import { Label } from '@/components/ui/label';
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from '@/components/ui/select';
-import { isRangeValid } from '@/lib/days';
 import { useT } from '@/lib/i18n/i18n-provider';
+import { isRangeValid } from '@/lib/days';
 import { isFiltered, type CreditsSearch } from './credits-search';
 
 const ALL = 'all';
@@ -77,34 +76,16 @@ export function TransactionFilters({ search, onChange, vms }: TransactionFilters
           </SelectContent>
         </Select>
       </div>
-      <div className="grid grid-cols-2 gap-3 sm:col-span-2 xl:col-span-1">
-        <FormField label={t('credits.filters.from')} error={rangeError}>
-          {(control) => (
-            <Input
-              {...control}
-              type="date"
-              value={search.from ?? ''}
-              max={search.to}
-              onChange={(e) => onChange({ from: e.target.value || undefined })}
-              data-testid="credits-from"
-              className="xl:w-40"
-            />
-          )}
-        </FormField>
-        <FormField label={t('credits.filters.to')}>
-          {(control) => (
-            <Input
-              {...control}
-              type="date"
-              value={search.to ?? ''}
-              min={search.from}
-              onChange={(e) => onChange({ to: e.target.value || undefined })}
-              data-testid="credits-to"
-              className="xl:w-40"
-            />
-          )}
-        </FormField>
-      </div>
+      <DateRangeFields
+        from={search.from}
+        to={search.to}
+        labels={{ from: t('credits.filters.from'), to: t('credits.filters.to') }}
+        testIds={{ from: 'credits-from', to: 'credits-to' }}
+        error={rangeError}
+        onChange={onChange}
+        className="sm:col-span-2 xl:col-span-1"
+        inputClassName="xl:w-40"
+      />
       <div className="flex items-end sm:col-span-2 xl:col-span-1 xl:self-end">
         <Button
           variant="ghost"
