@@ -1,4 +1,5 @@
-import { MINOR_UNITS_PER_CREDIT } from '@uni-manager/contracts';
+import { formatCredits, MINOR_UNITS_PER_CREDIT } from '@uni-manager/contracts';
+import { intlLocale, type Locale } from '@/lib/i18n/config';
 
 /** Decimals a credit amount can have: one minor unit is 1/10 000 of a credit. */
 const DECIMALS = Math.round(Math.log10(MINOR_UNITS_PER_CREDIT));
@@ -25,4 +26,21 @@ export function creditsInput(minor: number, decimalSeparator = '.'): string {
     .padStart(DECIMALS, '0')
     .replace(/0+$/, '');
   return fraction ? `${whole}${decimalSeparator}${fraction}` : String(whole);
+}
+
+const MINUS = '\u2212';
+
+/** Minor units as "1,234.50" in a locale's digits (an Intl tag); a negative amount keeps its sign, a true minus. */
+export function formatAmount(minor: number, tag: string): string {
+  return minor < 0 ? `${MINUS}${formatCredits(-minor, tag)}` : formatCredits(minor, tag);
+}
+
+/** "+1.00", "−1.00": for ledger rows, where the direction is the point. */
+export function formatSignedAmount(minor: number, tag: string): string {
+  return minor > 0 ? `+${formatCredits(minor, tag)}` : formatAmount(minor, tag);
+}
+
+/** The decimal separator the reader types: "0.5" in English, "0,5" in French. */
+export function decimalSeparator(locale: Locale): string {
+  return new Intl.NumberFormat(intlLocale[locale]).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
 }

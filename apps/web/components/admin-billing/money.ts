@@ -1,11 +1,10 @@
 'use client';
 
-import { formatCredits, MINOR_UNITS_PER_CREDIT } from '@uni-manager/contracts';
+import { MINOR_UNITS_PER_CREDIT } from '@uni-manager/contracts';
 import { useMemo } from 'react';
-import { intlLocale, type Locale } from '@/lib/i18n/config';
+import { formatAmount, formatSignedAmount } from '@/lib/credits';
+import { intlLocale } from '@/lib/i18n/config';
 import { useI18n } from '@/lib/i18n/i18n-provider';
-
-const MINUS = '\u2212';
 
 export interface CreditFormatters {
   /** "1,234.50"; negative amounts keep their sign. */
@@ -26,18 +25,13 @@ export function useCredits(): CreditFormatters {
   return useMemo(() => {
     const tag = intlLocale[locale];
     const compactFormat = new Intl.NumberFormat(tag, { notation: 'compact', maximumFractionDigits: 1 });
-    const amount = (minor: number) => (minor < 0 ? `${MINUS}${formatCredits(-minor, tag)}` : formatCredits(minor, tag));
+    const amount = (minor: number) => formatAmount(minor, tag);
     return {
       amount,
-      signed: (minor) => (minor > 0 ? `+${formatCredits(minor, tag)}` : amount(minor)),
+      signed: (minor) => formatSignedAmount(minor, tag),
       withUnit: (minor) => t('adminBilling.money.credits', { amount: amount(minor) }),
       perHour: (rate) => t('adminBilling.money.perHour', { amount: amount(rate) }),
       compact: (minor) => compactFormat.format(minor / MINOR_UNITS_PER_CREDIT),
     };
   }, [locale, t]);
-}
-
-/** The decimal separator the reader types: "0.5" in English, "0,5" in French. */
-export function decimalSeparator(locale: Locale): string {
-  return new Intl.NumberFormat(intlLocale[locale]).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
 }

@@ -21,14 +21,13 @@ import { Switch } from '@/components/ui/switch';
 import { createCreditPackage, updateCreditPackage } from '@/lib/api/admin-billing';
 import { ApiError } from '@/lib/api/errors';
 import { queryKeys } from '@/lib/api/query-keys';
-import { creditsInput } from '@/lib/credits';
+import { creditsInput, decimalSeparator } from '@/lib/credits';
 import { useFormFields } from '@/lib/forms/use-form-fields';
 import { fieldErrorsFromApi, validate } from '@/lib/forms/validate';
 import { intlLocale } from '@/lib/i18n/config';
 import { useI18n } from '@/lib/i18n/i18n-provider';
 import { describeBillingError } from './billing-errors';
 import { CreditsField, readCredits } from './credits-field';
-import { decimalSeparator } from './money';
 import { formatPrice, parsePrice, priceInput } from './package-format';
 
 /** Stripe's smallest charge, the contract's floor. */

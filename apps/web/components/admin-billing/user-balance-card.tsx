@@ -16,13 +16,13 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { Switch } from '@/components/ui/switch';
 import { fetchUserBalance, updateUserBilling } from '@/lib/api/admin-billing';
 import { queryKeys } from '@/lib/api/query-keys';
-import { creditsInput } from '@/lib/credits';
+import { creditsInput, decimalSeparator } from '@/lib/credits';
 import { useI18n } from '@/lib/i18n/i18n-provider';
 import { cn } from '@/lib/utils';
 import { AdjustCreditsDialog, type AdjustKind } from './adjust-credits-dialog';
 import { describeBillingError } from './billing-errors';
 import { CreditsField, readCredits } from './credits-field';
-import { decimalSeparator, useCredits } from './money';
+import { useCredits } from './money';
 
 type ProfileChange = { kind: 'creditLimit'; value: number } | { kind: 'billingExempt'; value: boolean };
 

@@ -1,13 +1,12 @@
 'use client';
 
-import { formatCredits, MINOR_UNITS_PER_CREDIT } from '@uni-manager/contracts';
+import { MINOR_UNITS_PER_CREDIT } from '@uni-manager/contracts';
 import { useMemo } from 'react';
+import { formatAmount, formatSignedAmount } from '@/lib/credits';
 import { intlLocale } from '@/lib/i18n/config';
 import { useI18n } from '@/lib/i18n/i18n-provider';
 import type { Translate } from '@/lib/i18n/translate';
 import { useBillingSettings } from './use-billing';
-
-const MINUS = '\u2212';
 
 /** The platform's default unit is said in the reader's language; a name an operator chose is kept as written. */
 export function unitLabel(unitName: string | undefined, t: Translate): string {
@@ -41,11 +40,11 @@ export function useMoney(): Money {
     const unit = unitLabel(unitName, t);
     const compactFormat = new Intl.NumberFormat(tag, { notation: 'compact', maximumFractionDigits: 1 });
     const smallFormat = new Intl.NumberFormat(tag, { maximumFractionDigits: 4 });
-    const amount = (minor: number) => (minor < 0 ? `${MINUS}${formatCredits(-minor, tag)}` : formatCredits(minor, tag));
+    const amount = (minor: number) => formatAmount(minor, tag);
     return {
       unit,
       amount,
-      signed: (minor) => (minor > 0 ? `+${formatCredits(minor, tag)}` : amount(minor)),
+      signed: (minor) => formatSignedAmount(minor, tag),
       withUnit: (minor) => t('credits.money.withUnit', { amount: amount(minor), unit }),
       perHour: (rate) => t('credits.money.perHour', { amount: amount(rate), unit }),
       compact: (minor) => {

@@ -16,7 +16,7 @@ import type { z } from 'zod';
 import { isApiError } from '@/lib/api/errors';
 import { queryKeys } from '@/lib/api/query-keys';
 import { createTemplate, updateTemplate } from '@/lib/api/templates';
-import { creditsInput, parseCredits } from '@/lib/credits';
+import { creditsInput, decimalSeparator, parseCredits } from '@/lib/credits';
 import { describeError, type ErrorDescription } from '@/lib/errors/describe';
 import { focusFirstInvalid } from '@/lib/forms/focus-first-invalid';
 import { translateIssue } from '@/lib/forms/validate';
@@ -80,9 +80,6 @@ export const newSource = (serverId = ''): SourceDraft => ({
   cloneMode: 'linked',
   storage: '',
 });
-
-const decimalSeparator = (locale: Locale) =>
-  new Intl.NumberFormat(intlLocale[locale]).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
 
 export function draftOf(template: Template | undefined, locale: Locale): TemplateDraft {
   const sep = decimalSeparator(locale);
