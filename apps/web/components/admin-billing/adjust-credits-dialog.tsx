@@ -16,8 +16,6 @@ import {
   DialogHeader,
   DialogTitle,
 } from '@/components/ui/dialog';
-import { FormField } from '@/components/ui/form-field';
-import { Textarea } from '@/components/ui/textarea';
 import { adjustUserCredits } from '@/lib/api/admin-billing';
 import { ApiError } from '@/lib/api/errors';
 import { queryKeys } from '@/lib/api/query-keys';
@@ -28,6 +26,7 @@ import { describeBillingError } from './billing-errors';
 import { CreditsField, readCredits } from './credits-field';
 import { newRequestId } from './ids';
 import { useCredits } from './money';
+import { ReasonField } from './reason-field';
 
 export type AdjustKind = 'grant' | 'deduction';
 
@@ -149,19 +148,13 @@ function AdjustForm({
             : undefined
         }
       />
-      <FormField label={t('adminBilling.reason')} hint={copy.reasonHint} error={errors.reason}>
-        {(control) => (
-          <Textarea
-            {...control}
-            name="reason"
-            rows={3}
-            maxLength={500}
-            value={values.reason}
-            onChange={(e) => update('reason', e.target.value)}
-            data-testid="adjust-reason"
-          />
-        )}
-      </FormField>
+      <ReasonField
+        value={values.reason}
+        onChange={(v) => update('reason', v)}
+        hint={copy.reasonHint}
+        error={errors.reason}
+        testId="adjust-reason"
+      />
       {formError ? <Alert tone="destructive">{formError}</Alert> : null}
       <DialogFooter>
         <Button variant="outline" onClick={onClose} disabled={mutation.isPending}>

@@ -43,6 +43,7 @@ import { describeBillingError } from './billing-errors';
 import { CreditsField, readCredits } from './credits-field';
 import { newRequestId } from './ids';
 import { useCredits } from './money';
+import { ReasonField } from './reason-field';
 
 const ALL = 'all';
 const MAX_EMAILS = 5000;
@@ -275,19 +276,14 @@ function BatchForm({ onDone, onClose }: { onDone: (result: BatchGrantResult) => 
             : t('adminBilling.batch.amountHint')
         }
       />
-      <FormField label={t('adminBilling.reason')} hint={t('adminBilling.batch.reasonHint')} error={errors.reason}>
-        {(control) => (
-          <Textarea
-            {...control}
-            name="reason"
-            rows={2}
-            maxLength={500}
-            value={values.reason}
-            onChange={(e) => update('reason', e.target.value)}
-            data-testid="batch-reason"
-          />
-        )}
-      </FormField>
+      <ReasonField
+        value={values.reason}
+        onChange={(v) => update('reason', v)}
+        hint={t('adminBilling.batch.reasonHint')}
+        error={errors.reason}
+        testId="batch-reason"
+        rows={2}
+      />
       {formError ? <Alert tone="destructive">{formError}</Alert> : null}
       <DialogFooter>
         <Button variant="outline" onClick={onClose} disabled={mutation.isPending}>

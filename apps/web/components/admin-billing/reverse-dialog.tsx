@@ -17,8 +17,6 @@ import {
 } from '@/components/ui/alert-dialog';
 import { Button } from '@/components/ui/button';
 import { DialogIcon } from '@/components/ui/confirm-dialog';
-import { FormField } from '@/components/ui/form-field';
-import { Textarea } from '@/components/ui/textarea';
 import { reverseTransaction } from '@/lib/api/admin-billing';
 import { ApiError } from '@/lib/api/errors';
 import { queryKeys } from '@/lib/api/query-keys';
@@ -26,6 +24,7 @@ import { fieldErrorsFromApi, validate } from '@/lib/forms/validate';
 import { useI18n } from '@/lib/i18n/i18n-provider';
 import { describeBillingError } from './billing-errors';
 import { useCredits } from './money';
+import { ReasonField } from './reason-field';
 
 /** A transaction is undone by a reversing one that names it; the original stays, marked. */
 export function ReverseDialog({
@@ -121,23 +120,17 @@ function ReverseBody({
             </dl>
           </div>
         </AlertDialogHeader>
-        <FormField label={t('adminBilling.reason')} hint={t('adminBilling.reverse.reasonHint')} error={reasonError}>
-          {(control) => (
-            <Textarea
-              {...control}
-              name="reason"
-              rows={3}
-              maxLength={500}
-              autoFocus
-              value={reason}
-              onChange={(e) => {
-                setReason(e.target.value);
-                setReasonError(undefined);
-              }}
-              data-testid="reverse-reason"
-            />
-          )}
-        </FormField>
+        <ReasonField
+          value={reason}
+          onChange={(v) => {
+            setReason(v);
+            setReasonError(undefined);
+          }}
+          hint={t('adminBilling.reverse.reasonHint')}
+          error={reasonError}
+          testId="reverse-reason"
+          autoFocus
+        />
         {error ? <Alert tone="destructive">{error}</Alert> : null}
         <AlertDialogFooter>
           <AlertDialogCancel asChild>
