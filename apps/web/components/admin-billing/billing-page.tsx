@@ -1,5 +1,6 @@
 'use client';
 
+import type { BillingReport } from '@uni-manager/contracts';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { ChartColumn, Layers, Server, Users } from 'lucide-react';
 import { useState } from 'react';
@@ -29,13 +30,26 @@ import { CreditPackagesCard } from './credit-packages-card';
 import { PeriodPicker } from './period-picker';
 import { PlatformTransactionsCard } from './platform-transactions-card';
 import { dayRows } from './report-chart-data';
-import { DailyChart, DailyLegend, RankingCard, ReportTotals } from './report-sections';
+import { DailyChart, DailyLegend, RankingCard, ReportTotals, type RankedItem } from './report-sections';
 
 /** The longest period the report covers at once. */
 const MAX_DAYS = 366;
 
 function spanDays(period: Period): number {
   return Math.round((Date.parse(period.to) - Date.parse(period.from)) / 86_400_000) + 1;
+}
+
+/**
+ * Templates or servers ranked by usage, each linking to its page under `path`. One deleted
+ * since has no id, hence no page: it keeps the name it had, or else says it is gone.
+ */
+function rankedByName(items: BillingReport['byTemplate'], path: string, goneLabel: string): RankedItem[] {
+  return items.map((item) => ({
+    key: item.id ?? `none:${item.name}`,
+    label: item.name || goneLabel,
+    href: item.id ? `${path}/${item.id}` : undefined,
+    amount: item.amount,
+  }));
 }
 
 export function BillingPage() {
@@ -130,12 +144,9 @@ export function BillingPage() {
                 icon={Layers}
                 loading={loading}
                 empty={t('adminBilling.report.noUsage')}
-                items={data?.byTemplate.map((item) => ({
-                  key: item.id ?? `none:${item.name}`,
-                  label: item.name || t('adminBilling.report.deletedTemplate'),
-                  href: item.id ? `/admin/templates/${item.id}` : undefined,
-                  amount: item.amount,
-                }))}
+                items={
+                  data && rankedByName(data.byTemplate, '/admin/templates', t('adminBilling.report.deletedTemplate'))
+                }
               />
               <RankingCard
                 id="by-server"
@@ -144,12 +155,7 @@ export function BillingPage() {
                 icon={Server}
                 loading={loading}
                 empty={t('adminBilling.report.noUsage')}
-                items={data?.byServer.map((item) => ({
-                  key: item.id ?? `none:${item.name}`,
-                  label: item.name || t('adminBilling.report.removedServer'),
-                  href: item.id ? `/admin/servers/${item.id}` : undefined,
-                  amount: item.amount,
-                }))}
+                items={data && rankedByName(data.byServer, '/admin/servers', t('adminBilling.report.removedServer'))}
               />
               <RankingCard
                 id="top-consumers"
