@@ -25,10 +25,10 @@ import { deleteCreditPackage, fetchCreditPackages, updateCreditPackage } from '@
 import { queryKeys } from '@/lib/api/query-keys';
 import { intlLocale } from '@/lib/i18n/config';
 import { useI18n } from '@/lib/i18n/i18n-provider';
+import { formatPrice } from '@/lib/prices';
 import { cn } from '@/lib/utils';
 import { describeBillingError } from './billing-errors';
 import { useCredits } from './money';
-import { formatPrice } from './package-format';
 import { PackageFormDialog } from './package-form-dialog';
 
 type PendingChange = { kind: 'deactivate' | 'delete'; pkg: CreditPackage };

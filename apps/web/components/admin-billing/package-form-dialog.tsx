@@ -26,9 +26,9 @@ import { useFormFields } from '@/lib/forms/use-form-fields';
 import { fieldErrorsFromApi, validate } from '@/lib/forms/validate';
 import { intlLocale } from '@/lib/i18n/config';
 import { useI18n } from '@/lib/i18n/i18n-provider';
+import { formatPrice, parsePrice, priceInput } from '@/lib/prices';
 import { describeBillingError } from './billing-errors';
 import { CreditsField, readCredits } from './credits-field';
-import { formatPrice, parsePrice, priceInput } from './package-format';
 
 /** Stripe's smallest charge, the contract's floor. */
 const MIN_PRICE = 50;

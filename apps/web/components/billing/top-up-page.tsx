@@ -18,6 +18,7 @@ import { queryKeys } from '@/lib/api/query-keys';
 import { describeError } from '@/lib/errors/describe';
 import { intlLocale } from '@/lib/i18n/config';
 import { useI18n, useT } from '@/lib/i18n/i18n-provider';
+import { formatPrice } from '@/lib/prices';
 import { CheckoutReturnNotice } from './checkout-return-notice';
 import { useMoney } from './money';
 import { useBillingSettings } from './use-billing';
@@ -38,16 +39,7 @@ function BackLink() {
 /** A price in the currency's smallest unit (cents, or yen for a currency without them), as money. */
 function usePrice() {
   const { locale } = useI18n();
-  return (cents: number, currency: string) => {
-    try {
-      const f = new Intl.NumberFormat(intlLocale[locale], { style: 'currency', currency: currency.toUpperCase() });
-      const digits = f.resolvedOptions().maximumFractionDigits ?? 2;
-      return f.format(cents / 10 ** digits);
-    } catch {
-      // A code Intl does not know is still worth showing as it is.
-      return `${(cents / 100).toFixed(2)} ${currency.toUpperCase()}`;
-    }
-  };
+  return (cents: number, currency: string) => formatPrice(cents, currency, intlLocale[locale]);
 }
 
 function PackageCard({

@@ -1,3 +1,5 @@
+/** Prices of credit packages, in a real currency: what the admin sets and what the user pays. */
+
 /** Decimals of a currency's main unit: 2 for EUR, 0 for JPY; 2 for a code Intl does not know. */
 export function currencyDigits(currency: string): number {
   try {
@@ -14,6 +16,7 @@ export function formatPrice(cents: number, currency: string, locale: string): st
   try {
     return new Intl.NumberFormat(locale, { style: 'currency', currency: currency.toUpperCase() }).format(value);
   } catch {
+    // A code Intl does not know is still worth showing as it is.
     return `${value.toFixed(digits)} ${currency.toUpperCase()}`;
   }
 }
