@@ -4,13 +4,14 @@ import type { BillingReport } from '@uni-manager/contracts';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { ChartColumn, Layers, Server, Users } from 'lucide-react';
 import { useState } from 'react';
+import { useBillingSettings } from '@/components/billing/use-billing';
 import { PageHeader } from '@/components/layout/page-header';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { QueryError } from '@/components/ui/query-error';
 import { Skeleton } from '@/components/ui/skeleton';
-import { fetchBillingReport, fetchBillingSettings } from '@/lib/api/admin-billing';
+import { fetchBillingReport } from '@/lib/api/admin-billing';
 import { queryKeys } from '@/lib/api/query-keys';
 import { localDay } from '@/lib/days';
 import { useI18n } from '@/lib/i18n/i18n-provider';
@@ -71,11 +72,7 @@ export function BillingPage() {
     placeholderData: keepPreviousData,
     enabled: !periodError,
   });
-  const settings = useQuery({
-    queryKey: queryKeys.billingSettings,
-    queryFn: ({ signal }) => fetchBillingSettings(signal),
-    staleTime: 5 * 60_000,
-  });
+  const settings = useBillingSettings();
   const data = report.data;
   const loading = report.isPending && !periodError;
   const paymentsShown = Boolean(settings.data?.paymentsEnabled || data?.totals.payments);
