@@ -9,6 +9,15 @@ export function localDay(date: Date): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
+/**
+ * Local midnight of a calendar day, as a timestamp for chart axes: a UTC day
+ * from the API is labelled as that same date, whatever the reader's time zone.
+ */
+export function localMidnight(day: string): number {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(y, m - 1, d).getTime();
+}
+
 /** A range with an end missing is valid; with both, "from" must not come after "to". */
 export function isRangeValid(range: { from?: string; to?: string }): boolean {
   return !range.from || !range.to || range.from <= range.to;

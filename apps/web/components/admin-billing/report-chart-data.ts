@@ -1,4 +1,5 @@
 import { MINOR_UNITS_PER_CREDIT, type BillingReport } from '@uni-manager/contracts';
+import { localMidnight } from '@/lib/days';
 
 export interface DayRow {
   /** The UTC day, as the report groups them. */
@@ -28,10 +29,9 @@ export function dayRows(report: BillingReport, now: number): DayRow[] {
     const date = new Date(t).toISOString().slice(0, 10);
     const d = byDate.get(date);
     const minor = { usage: d?.usage ?? 0, granted: d?.granted ?? 0, payments: d?.payments ?? 0 };
-    const [y, m, day] = date.split('-').map(Number) as [number, number, number];
     rows.push({
       date,
-      t: new Date(y, m - 1, day).getTime(),
+      t: localMidnight(date),
       usage: minor.usage / MINOR_UNITS_PER_CREDIT,
       granted: minor.granted / MINOR_UNITS_PER_CREDIT,
       payments: minor.payments / MINOR_UNITS_PER_CREDIT,

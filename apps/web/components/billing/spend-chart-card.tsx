@@ -17,6 +17,7 @@ import { axisTick, chartMargin, ChartCard, ChartFigure, gridProps, valueAxis } f
 import { niceScale } from '@/components/servers/chart-data';
 import { fetchMySpend } from '@/lib/api/credits';
 import { queryKeys } from '@/lib/api/query-keys';
+import { localMidnight } from '@/lib/days';
 import { useI18n } from '@/lib/i18n/i18n-provider';
 import { useMoney } from './money';
 import { BALANCE_REFRESH_MS } from './use-billing';
@@ -32,12 +33,6 @@ interface Row {
   amount: number;
   /** Credits, for the bar's height. */
   value: number;
-}
-
-/** A UTC calendar day shown as that same day, whatever the reader's time zone. */
-function dayOf(date: string): number {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(y!, m! - 1, d!).getTime();
 }
 
 /** What the VMs cost each day over the last week or month, as bars. */
@@ -94,7 +89,7 @@ function SpendBars({ series }: { series: SpendSeries }) {
           <CartesianGrid {...gridProps} />
           <XAxis
             dataKey="date"
-            tickFormatter={(date: string) => format.dayMonth(dayOf(date))}
+            tickFormatter={(date: string) => format.dayMonth(localMidnight(date))}
             tick={axisTick}
             tickLine={false}
             axisLine={{ stroke: 'var(--border)' }}
@@ -128,7 +123,7 @@ function SpendTooltip({ active, payload }: Pick<TooltipContentProps, 'active' | 
   if (!active || !row) return null;
   return (
     <div className="min-w-32 rounded-lg border bg-popover px-3 py-2 text-xs text-popover-foreground shadow-xl shadow-black/20">
-      <p className="mb-1 font-medium">{format.date(new Date(dayOf(row.date)).toISOString())}</p>
+      <p className="mb-1 font-medium">{format.date(new Date(localMidnight(row.date)).toISOString())}</p>
       <p className="font-medium tabular-nums">{money.withUnit(row.amount)}</p>
     </div>
   );
