@@ -25,7 +25,7 @@ import type { Logger } from '../../lib/logger.js';
 import { appendAudit, type AuditEntry } from '../audit/audit.repo.js';
 import { notify } from '../notifications/notifications.service.js';
 import { getAccessibleVm } from '../vms/vms.access.js';
-import { chargeUpTo, computeCharges, enterBilling, OWED_DENOMINATOR } from './billing.meter.js';
+import { chargeUpTo, computeCharges, enterBilling } from './billing.meter.js';
 import { derivedId, lockWallet, postTransfer, verifyLedger, walletOf, PLATFORM_ACCOUNTS } from './billing.ledger.js';
 import { asUserTransaction, getTransfer } from './billing.repo.js';
 
@@ -819,8 +819,6 @@ export function createBillingService(deps: BillingServiceDeps) {
     runs,
     lastRun,
     verify: () => verifyLedger(db),
-    /** Whole minor units and the exact remainder a VM owes: for tests and `billing verify --explain`. */
-    owedDenominator: OWED_DENOMINATOR,
   };
 }
 export type BillingService = ReturnType<typeof createBillingService>;
