@@ -60,8 +60,13 @@ if (
   runStep('typecheck-e2e', bin('tsc'), ['-p', 'e2e/tsconfig.json']);
   runStep('typecheck-bench', bin('tsc'), ['-p', 'bench']);
 }
-// The embedded pass has no Redis by definition: its Redis-only files belong to the next pass.
-vitest('unit+integration (PGlite)', ['--exclude', '**/*.redis.test.ts', '--exclude', '**/node_modules/**'], embedded);
+// The embedded pass has no Redis or PostgreSQL by definition: their files (*.redis.test.ts,
+// *.pg.test.ts) belong to the next pass.
+vitest(
+  'unit+integration (PGlite)',
+  ['--exclude', '**/*.redis.test.ts', '--exclude', '**/*.pg.test.ts', '--exclude', '**/node_modules/**'],
+  embedded,
+);
 if (process.env.TEST_DATABASE_URL || process.env.TEST_REQUIRE_SERVICES) {
   vitest('integration (PostgreSQL + Redis)', [], {
     TEST_DATABASE_URL: process.env.TEST_DATABASE_URL ?? '',

@@ -5,6 +5,7 @@ import { createServerBodySchema, emailSchema, displayNameSchema, MINOR_UNITS_PER
 import { buildApp } from './app.js';
 import { ask } from './cli/prompt.js';
 import { ensureFirstAdmin, generatePassword, openRuntime, type Runtime } from './cli/bootstrap.js';
+import { STARTUP_LOCK } from './db/client.js';
 import { ConfigError } from './config.js';
 import { startBullmqTrigger } from './jobs/bullmq-trigger.js';
 import { createScheduler, periodOf, type PeriodicJob } from './jobs/scheduler.js';
@@ -35,6 +36,8 @@ Commands:
       [--server-name <name>]  own template VMs; does nothing once any template exists
   keys rotate             Re-encrypt stored secrets with the current ENCRYPTION_KEY
   audit verify            Recompute the audit log's hash chain; exit 1 if it was tampered with
+                          (also reports entries not yet linked, and warns if the sealer is behind)
+  audit seal              Link every entry written so far into the chain now
   audit purge             Apply the audit retention period now
   billing run [--at <ISO time>]
                           Charge every VM's usage up to now (or up to --at) and check balances;
@@ -171,6 +174,8 @@ async function serve(withWorker: boolean) {
     await jobs?.stop();
   });
   await app.listen({ host: rt.config.HOST, port: rt.config.PORT });
+  // Every instance offers to seal; the database lets one at a time do it.
+  rt.services.audit.sealer.start();
   if (withWorker) jobs = await startJobs(rt);
   rt.logger.info(
     { database: rt.database.kind, redis: rt.redis ? 'on' : 'off', worker: withWorker, version: VERSION },
@@ -181,6 +186,7 @@ async function serve(withWorker: boolean) {
 async function worker() {
   const rt = await openRuntime();
   const jobs = await startJobs(rt);
+  rt.services.audit.sealer.start();
   onShutdown(rt, () => jobs.stop());
   rt.logger.info({ database: rt.database.kind }, 'worker started');
 }
@@ -300,19 +306,21 @@ async function serversCommand(args: string[]) {
   if (!body.success)
     throw new Error(body.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '));
   await withRuntime(
-    async (rt) => {
-      const existing = (await rt.services.servers.list()).find((s) => s.url === body.data.url);
-      if (existing && values['if-absent']) {
-        process.stdout.write(`server ${existing.name} (${existing.url}) already registered\n`);
-        return;
-      }
-      const s = await rt.services.servers.create(
-        null,
-        { ...body.data, tls: { fingerprint: body.data.tls.fingerprint, ca: body.data.tls.caPem } },
-        { ip: null, userAgent: 'uni-manager servers add', requestId: null },
-      );
-      process.stdout.write(`server ${s.name} added: ${s.url}, ${s.nodes.length} node(s), ${s.pveVersion}\n`);
-    },
+    (rt) =>
+      // --if-absent is how start-up scripts register a server: two of them at once must add it once.
+      rt.database.withLock(STARTUP_LOCK, async () => {
+        const existing = (await rt.services.servers.list()).find((s) => s.url === body.data.url);
+        if (existing && values['if-absent']) {
+          process.stdout.write(`server ${existing.name} (${existing.url}) already registered\n`);
+          return;
+        }
+        const s = await rt.services.servers.create(
+          null,
+          { ...body.data, tls: { fingerprint: body.data.tls.fingerprint, ca: body.data.tls.caPem } },
+          { ip: null, userAgent: 'uni-manager servers add', requestId: null },
+        );
+        process.stdout.write(`server ${s.name} added: ${s.url}, ${s.nodes.length} node(s), ${s.pveVersion}\n`);
+      }),
     { logLevel: 'warn' },
   );
 }
@@ -323,11 +331,13 @@ async function templatesCommand(args: string[]) {
   const { values } = parseArgs({ args: rest, options: { 'server-name': { type: 'string' } } });
   await withRuntime(
     async (rt) => {
-      const r = await addDemoTemplates(rt.services, values['server-name'], {
-        ip: null,
-        userAgent: 'uni-manager templates add-demo',
-        requestId: null,
-      });
+      const r = await rt.database.withLock(STARTUP_LOCK, () =>
+        addDemoTemplates(rt.services, values['server-name'], {
+          ip: null,
+          userAgent: 'uni-manager templates add-demo',
+          requestId: null,
+        }),
+      );
       if (r.created.length) process.stdout.write(`demo templates added: ${r.created.join(', ')}\n`);
       for (const note of r.notes) process.stdout.write(`${note}\n`);
     },
@@ -343,17 +353,29 @@ async function audit(args: string[]) {
         const r = await rt.services.audit.verify();
         if (r.ok) {
           process.stdout.write(`audit log intact: ${r.checked} entries verified; head ${r.headHash ?? '(empty)'}\n`);
+          if (r.unsealed > 0) {
+            const age = r.oldestUnsealedAt ? (Date.now() - r.oldestUnsealedAt.getTime()) / 1000 : 0;
+            process.stdout.write(
+              `${r.unsealed} newer entries are not yet linked into the chain (oldest ${age.toFixed(1)} s ago)` +
+                (age > 60
+                  ? ': the sealer is behind or no API or worker process is running; `uni-manager audit seal` links them now\n'
+                  : '; the sealer links them within seconds\n'),
+            );
+          }
         } else {
           process.stdout.write(
             `AUDIT LOG TAMPERED: entry #${r.firstBadId}: ${r.reason} (${r.checked} entries verified before it)\n`,
           );
           process.exitCode = 1;
         }
+      } else if (sub === 'seal') {
+        const n = await rt.services.audit.seal();
+        process.stdout.write(`${n} entries linked into the chain\n`);
       } else if (sub === 'purge') {
         const r = await rt.services.audit.purgeExpired();
         process.stdout.write(`${r.deleted} entries older than ${r.cutoff.toISOString()} purged\n`);
       } else {
-        throw new Error('usage: uni-manager audit verify|purge');
+        throw new Error('usage: uni-manager audit verify|seal|purge');
       }
     },
     { logLevel: 'warn' },

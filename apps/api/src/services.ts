@@ -49,7 +49,13 @@ export function createServices(infra: Infrastructure) {
     iterations: c.PASSWORD_HASH_ITERATIONS,
   });
   const tokens = createTokenService({ secret: c.jwtSecret, accessTtlSeconds: c.ACCESS_TOKEN_TTL });
-  const audit = createAuditService({ db, clock, logger, retentionDays: c.AUDIT_RETENTION_DAYS });
+  const audit = createAuditService({
+    db,
+    clock,
+    logger,
+    retentionDays: c.AUDIT_RETENTION_DAYS,
+    sealIntervalMs: c.AUDIT_SEAL_INTERVAL_MS,
+  });
   const queue =
     infra.operationQueue ??
     (c.REDIS_URL
@@ -188,6 +194,7 @@ export function createServices(infra: Infrastructure) {
     hasher,
     async close() {
       await operations.stop();
+      await audit.sealer.stop();
       await store.close();
     },
   };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Config, loadConfig } from '../config.js';
-import { openDatabase, type Database } from '../db/client.js';
+import { openDatabase, STARTUP_LOCK, type Database } from '../db/client.js';
 import { systemClock } from '../lib/clock.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { connectRedis } from '../lib/redis.js';
@@ -63,6 +63,11 @@ export function generatePassword(): string {
  * ADMIN_EMAIL/ADMIN_PASSWORD or with a generated password printed once.
  */
 export async function ensureFirstAdmin(rt: Runtime): Promise<void> {
+  // Instances started together queue here: the first creates the account, the others then see it.
+  await rt.database.withLock(STARTUP_LOCK, () => createFirstAdminIfNone(rt));
+}
+
+async function createFirstAdminIfNone(rt: Runtime): Promise<void> {
   if ((await countActiveAdmins(rt.database.db)) > 0) return;
   const email = (rt.config.ADMIN_EMAIL ?? 'admin@uni-manager.local').toLowerCase();
   const password = rt.config.ADMIN_PASSWORD ?? generatePassword();

@@ -22,6 +22,12 @@ export interface Database {
   db: Db;
   kind: 'postgres' | 'pglite';
   migrate(): Promise<void>;
+  /**
+   * Runs `fn` while holding a database-wide lock, so that what each instance
+   * does once at start (the first administrator, demo data) is done by one
+   * and seen as done by the others. `fn` uses `db` as usual.
+   */
+  withLock<T>(key: number, fn: () => Promise<T>): Promise<T>;
   ping(): Promise<number>;
   close(): Promise<void>;
 }
@@ -29,6 +35,8 @@ export interface Database {
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../drizzle', import.meta.url));
 /** Two instances booting together must not both apply a migration. */
 const MIGRATION_LOCK = 727_001;
+/** Held while an instance does its once-only start-up work (see `withLock`). */
+export const STARTUP_LOCK = 727_005;
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t = performance.now();
@@ -60,6 +68,17 @@ export function openPostgres(url: string, opts: { poolMax?: number } = {}): Data
         client.release();
       }
     },
+    async withLock(key, fn) {
+      // A session lock on a connection of its own: `fn` runs on the pool's other connections.
+      const client = await pool.connect();
+      try {
+        await client.query('select pg_advisory_lock($1)', [key]);
+        return await fn();
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [key]).catch(() => {});
+        client.release();
+      }
+    },
     ping: () => timed(() => pool.query('select 1')),
     close: () => pool.end(),
   };
@@ -77,6 +96,8 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     async migrate() {
       await migratePglite(drizzlePglite({ client, schema }), { migrationsFolder: MIGRATIONS_DIR });
     },
+    // One process owns an embedded database's files: there is nobody to exclude.
+    withLock: (_key, fn) => fn(),
     ping: () => timed(() => db.execute(sql`select 1`)),
     close: () => client.close(),
   };

@@ -3,17 +3,29 @@ import type { Db } from '../../db/client.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import { purgeAuditBefore, searchAudit, securityScope, verifyAuditChain } from './audit.repo.js';
+import { createAuditSealer } from './audit.sealer.js';
 
 export interface AuditServiceDeps {
   db: Db;
   clock: Clock;
   logger: Logger;
   retentionDays: number;
+  sealIntervalMs: number;
 }
 
 export function createAuditService(deps: AuditServiceDeps) {
   const { db, clock } = deps;
+  const sealer = createAuditSealer({
+    db,
+    logger: deps.logger.child({ module: 'audit-sealer' }),
+    intervalMs: deps.sealIntervalMs,
+  });
   return {
+    /** Started by every serving process (API or worker); stopped before the database closes. */
+    sealer,
+    /** Links everything committed into the chain now; returns how many rows it sealed. */
+    seal: () => sealer.sealNow(),
+
     async search(q: ListAuditQuery): Promise<AuditPage> {
       const { items, total } = await searchAudit(db, q);
       return { items, total, page: q.page, pageSize: q.pageSize };

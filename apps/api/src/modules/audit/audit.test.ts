@@ -48,13 +48,40 @@ describe('the audit log is append-only in the database itself', () => {
     await rejects(sql`update audit_log set action = 'auth.login' where id = (select min(id) from audit_log)`);
     await rejects(sql`delete from audit_log where id = (select min(id) from audit_log)`);
     await rejects(sql`truncate audit_log`);
+    await t.services.audit.seal();
+    expect((await t.services.audit.verify()).ok).toBe(true);
+    // Sealed or not, a row's content never changes, and nobody writes a row already sealed.
+    await rejects(sql`update audit_log set seq = seq + 1000000 where id = (select min(id) from audit_log)`);
+    await rejects(
+      sql`insert into audit_log (occurred_at, action, details, seq, prev_hash, hash)
+          values (now(), 'auth.login', '{}', 999999, ${'0'.repeat(64)}, ${'f'.repeat(64)})`,
+    );
+  });
+
+  it('lets the sealer fill the chain columns once, and nothing else, even with its flag set', async () => {
+    await register(t.app);
+    const sealAs = (statement: ReturnType<typeof sql>) =>
+      expectAppendOnly(
+        db().transaction(async (tx) => {
+          await tx.execute(sql`select set_config('uni_manager.audit_seal', 'on', true)`);
+          await tx.execute(statement);
+        }),
+      );
+    // Changing what the hash covers while sealing:
+    await sealAs(
+      sql`update audit_log set seq = 99999999, prev_hash = 'x', hash = 'y', action = 'auth.logout'
+          where id = (select max(id) from audit_log)`,
+    );
+    await t.services.audit.seal();
+    // Re-sealing a sealed row elsewhere in the chain:
+    await sealAs(sql`update audit_log set seq = 99999999 where id = (select max(id) from audit_log)`);
     expect((await t.services.audit.verify()).ok).toBe(true);
   });
 });
 
 /** Edits a row behind the triggers' back, as someone with raw database access would. */
-async function tamper(statement: ReturnType<typeof sql>) {
-  await db().transaction(async (tx) => {
+async function tamper(statement: ReturnType<typeof sql>, on = db()) {
+  await on.transaction(async (tx) => {
     await tx.execute(sql`alter table audit_log disable trigger user`);
     await tx.execute(statement);
     await tx.execute(sql`alter table audit_log enable trigger user`);
@@ -67,8 +94,10 @@ describe('audit verify', () => {
     const app = await buildTestApp({ database: fresh.database });
     try {
       for (let i = 0; i < 5; i++) await register(app.app);
+      expect(await app.services.audit.verify()).toMatchObject({ ok: true, checked: 0, unsealed: 5 });
+      expect(await app.services.audit.seal()).toBe(5);
       const ok = await app.services.audit.verify();
-      expect(ok).toMatchObject({ ok: true, checked: 5 });
+      expect(ok).toMatchObject({ ok: true, checked: 5, unsealed: 0, oldestUnsealedAt: null });
       const [row] = (await fresh.database.db.execute(sql`select id from audit_log order by id limit 1 offset 2`))
         .rows as { id: string }[];
       await fresh.database.db.transaction(async (tx) => {
@@ -88,10 +117,42 @@ describe('audit verify', () => {
   it('catches a row removed from the middle', async () => {
     await register(t.app);
     await register(t.app);
-    await tamper(sql`delete from audit_log where id = (select max(id) - 1 from audit_log)`);
+    await t.services.audit.seal();
+    await tamper(sql`delete from audit_log where seq = (select max(seq) - 1 from audit_log)`);
     const r = await t.services.audit.verify();
     expect(r.ok).toBe(false);
     expect(r.reason).toMatch(/removed|re-linked/);
+  });
+
+  it('catches a sealed row inserted behind the triggers, in the middle or at the head', async () => {
+    const fresh = await createTestDatabase();
+    const app = await buildTestApp({ database: fresh.database });
+    const fdb = fresh.database.db;
+    try {
+      for (let i = 0; i < 4; i++) await register(app.app);
+      await app.services.audit.seal();
+      const head = (await fdb.execute(sql`select seq::text, hash from audit_log order by seq desc limit 1`))
+        .rows[0] as { seq: string; hash: string };
+      // At the head, linking correctly but with a hash that is not of its content:
+      await tamper(
+        sql`insert into audit_log (occurred_at, action, details, seq, prev_hash, hash)
+            values (now(), 'auth.login', '{}', ${BigInt(head.seq) + 1n}, ${head.hash}, ${'a'.repeat(64)})`,
+        fdb,
+      );
+      expect((await app.services.audit.verify()).reason).toMatch(/edited/);
+      await tamper(sql`delete from audit_log where seq = ${BigInt(head.seq) + 1n}`, fdb);
+      expect((await app.services.audit.verify()).ok).toBe(true);
+      // Past a gap: a position skipped is a row removed.
+      await tamper(
+        sql`insert into audit_log (occurred_at, action, details, seq, prev_hash, hash)
+            values (now(), 'auth.login', '{}', ${BigInt(head.seq) + 5n}, ${head.hash}, ${'b'.repeat(64)})`,
+        fdb,
+      );
+      expect((await app.services.audit.verify()).reason).toMatch(/missing or repeated/);
+    } finally {
+      await app.close();
+      await fresh.drop();
+    }
   });
 });
 
@@ -105,13 +166,15 @@ describe('retention', () => {
       await register(app.app);
       c.advance(40 * 86_400_000);
       const recent = await register(app.app);
+      // Purging seals what is pending first: the two oldest rows were never sealed before it.
       const r = await app.services.audit.purgeExpired();
       expect(r.deleted).toBe(2);
       const left = await app.services.audit.search({ page: 1, pageSize: 10 });
       expect(left.items.map((e) => e.action)).toEqual(['audit.purged', 'auth.register']);
       expect(left.items[1]!.targetId).toBe(recent.userId);
       expect(left.items[0]!.details).toMatchObject({ deleted: 2 });
-      expect(await app.services.audit.verify()).toMatchObject({ ok: true, checked: 2 });
+      // The purge record is sealed by the purge itself; the recent row was sealed with the rest.
+      expect(await app.services.audit.verify()).toMatchObject({ ok: true, checked: 2, unsealed: 0 });
       // Nothing to do the second time; the chain is unchanged.
       expect((await app.services.audit.purgeExpired()).deleted).toBe(0);
       // Deleting the oldest rows any other way is refused, and if forced, detected.
@@ -138,6 +201,7 @@ describe('retention', () => {
         ),
       );
       const app = await buildTestApp({ database: fresh.database });
+      await app.services.audit.seal();
       expect(await app.services.audit.verify()).toMatchObject({ ok: true, checked: 20 });
       await app.close();
     } finally {
