@@ -3,6 +3,7 @@ import {
   boolean,
   doublePrecision,
   index,
+  integer,
   jsonb,
   pgTable,
   primaryKey,
@@ -23,6 +24,12 @@ export const servers = pgTable('servers', {
   tlsCaPem: text('tls_ca_pem'),
   enabled: boolean('enabled').notNull().default(true),
   maintenance: boolean('maintenance').notNull().default(false),
+  /**
+   * The last VMID handed out on this server. Allocation bumps it in one
+   * statement, so parallel creates never wait on each other or on Proxmox
+   * for a number; null until the first create asks Proxmox where free ones start.
+   */
+  lastVmid: integer('last_vmid'),
   health: text('health', { enum: ['healthy', 'degraded', 'offline', 'unknown'] })
     .notNull()
     .default('unknown'),

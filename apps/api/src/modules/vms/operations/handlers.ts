@@ -4,6 +4,7 @@ import { servers, templateSources, vms } from '../../../db/schema/index.js';
 import { encodeSshKeys, type ProxmoxClient } from '../../../integrations/proxmox/client.js';
 import { ProxmoxError } from '../../../integrations/proxmox/errors.js';
 import type { PveConfig } from '../../../integrations/proxmox/types.js';
+import { query } from '../../../lib/sql.js';
 import type { HandlerResult, OperationContext } from './engine.js';
 import { OperationFailure, type Classified } from './outcomes.js';
 
@@ -172,41 +173,35 @@ async function rankCandidates(ctx: OperationContext, p: CreateParams, tried: str
   return ranked.sort((a, b) => b.freeBytes - a.freeBytes);
 }
 
-/** Advisory-lock namespace of VMID allocation: one lock per server, keyed by the server id's hash. */
-const VMID_LOCK = 0x766d6964;
-
 /**
- * A VMID Proxmox says is free and no other VM of ours holds. Proxmox's nextid
- * does not reserve, so parallel creates would all be handed the same number;
- * allocations on one server take turns under an advisory lock instead, each
- * starting above the highest VMID we hold there, and the unique index on
- * (server, vmid) stays the last word.
+ * A VMID for a new VM on this server. Proxmox's nextid does not reserve, so
+ * parallel creates would all be handed the same number; instead each takes
+ * the next one from the server's counter, in a single-row update that holds
+ * its lock for that statement only. Proxmox is asked once per server, to seed
+ * the counter above what is already there; a number taken since by something
+ * that is not ours shows up as a conflict at clone time, and the caller asks
+ * again past it. The unique index on (server, vmid) stays the last word.
  */
 async function allocateVmid(ctx: OperationContext, client: ProxmoxClient, c: Candidate, after?: number) {
-  return ctx.db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(${VMID_LOCK}, hashtext(${c.serverId}))`);
-    const [row] = await tx
+  let floor = after ?? 0;
+  const [s] = await ctx.db.select({ last: servers.lastVmid }).from(servers).where(eq(servers.id, c.serverId));
+  if (s?.last === null || s?.last === undefined) {
+    const [row] = await ctx.db
       .select({ top: max(vms.vmid) })
       .from(vms)
       .where(and(eq(vms.serverId, c.serverId), notInArray(vms.status, ['deleted', 'failed'])));
-    const floor = Math.max(after ?? 0, (row?.top ?? 0) + 1);
-    let preferred = floor > 1 ? floor : undefined;
-    for (let i = 0; i < 1000; i++) {
-      try {
-        const id = await client.nextId(preferred);
-        await ctx.setVm({ serverId: c.serverId, node: c.node, vmid: id }, tx);
-        return id;
-      } catch (e) {
-        // Taken in Proxmox by something that is not ours: try the next number.
-        if (e instanceof ProxmoxError && e.kind === 'CONFLICT' && preferred !== undefined) {
-          preferred++;
-          continue;
-        }
-        throw e;
-      }
-    }
-    throw new OperationFailure('PROXMOX_UNAVAILABLE', 'Could not find a free VMID', true);
-  });
+    floor = Math.max(floor, (row?.top ?? 0) + 1, await client.nextId());
+  }
+  const {
+    rows: [next],
+  } = await query<{ vmid: number }>(
+    ctx.db,
+    sql`update servers set last_vmid = greatest(coalesce(last_vmid, 0) + 1, ${floor}::int)
+        where id = ${c.serverId} returning last_vmid as vmid`,
+  );
+  if (!next) throw new OperationFailure('PROXMOX_UNAVAILABLE', 'The server was removed while the VM was placed', false);
+  await ctx.setVm({ serverId: c.serverId, node: c.node, vmid: next.vmid });
+  return next.vmid;
 }
 
 async function create(ctx: OperationContext): Promise<HandlerResult> {
