@@ -7,12 +7,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
 import { API_PREFIX } from '@uni-manager/contracts';
 import Fastify, { type FastifyInstance } from 'fastify';
-import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  serializerCompiler,
-  validatorCompiler,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
+import { createResponseSerializerCompiler } from './lib/serializer.js';
 import { VERSION } from './lib/version.js';
 import { registerAuth } from './plugins/auth.js';
 import { frameworkErrors, registerErrorHandler } from './plugins/error-handler.js';
@@ -27,6 +23,8 @@ import { vmsRoutes } from './modules/vms/vms.routes.js';
 import { billingRoutes } from './modules/billing/billing.routes.js';
 import { paymentsRoutes } from './modules/payments/payments.routes.js';
 import type { Infrastructure, Services } from './services.js';
+import { createLiveHub } from './modules/live/live.hub.js';
+import { liveRoutes } from './modules/live/live.routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -62,12 +60,26 @@ export async function buildApp(infra: Infrastructure & { services: Services }): 
   // The API speaks JSON only; any other body gets a clear 415, not a confusing 400.
   app.removeContentTypeParser(['text/plain']);
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(
+    createResponseSerializerCompiler({
+      // The contract check costs a full zod pass per response: development and tests keep it.
+      check: !config.isProduction,
+      crossCheck: config.NODE_ENV === 'test',
+      logger: infra.logger,
+    }),
+  );
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', String(request.id));
   });
 
   registerErrorHandler(app, { production: config.isProduction });
+  // This instance's live streams; events reach it from any instance through the bus.
+  const hub = createLiveHub({
+    bus: services.bus,
+    logger: infra.logger.child({ module: 'live' }),
+    recheck: (c) => services.auth.recheckSession(c.sessionId, c.userId),
+  });
+  app.addHook('preClose', async () => hub.close());
   await app.register(cookie);
   // Once, for every websocket route (the VM console). RFB's largest client
   // message is a pasted clipboard; 1 MiB is plenty and bounds a frame.
@@ -129,6 +141,7 @@ export async function buildApp(infra: Infrastructure & { services: Services }): 
         }),
       );
       await api.register(paymentsRoutes({ payments: services.payments }));
+      await api.register(liveRoutes({ hub }));
       api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: API_PREFIX },

@@ -116,6 +116,12 @@ const schema = z.object({
   CONSOLE_TICKET_TTL: duration(5, 30).default(30),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(365),
   AUDIT_RETENTION_INTERVAL: duration(60, 7 * 86400).default(86400),
+  /**
+   * Milliseconds a signed-in principal (session and account state) is reused
+   * without reading the database. Changes to it invalidate it at once, on every
+   * instance; 0 turns the cache off.
+   */
+  PRINCIPAL_CACHE_TTL_MS: z.coerce.number().int().min(0).max(10_000).default(3000),
   /** Milliseconds between the audit sealer's passes when idle: about how long a new entry stays unlinked. */
   AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(20).max(10_000).default(250),
   CREDIT_UNIT_NAME: z.string().trim().min(1).max(40).default('credits'),

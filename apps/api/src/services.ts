@@ -7,6 +7,9 @@ import { createMemoryRateLimitStore } from './lib/ratelimit/memory-store.js';
 import { createRateLimiter, type RateLimitStore } from './lib/ratelimit/rate-limiter.js';
 import { createRedisRateLimitStore } from './lib/ratelimit/redis-store.js';
 import { createAuditService } from './modules/audit/audit.service.js';
+import { createMemoryBus, type EventBus } from './lib/bus/bus.js';
+import { createPrincipalCache } from './modules/auth/principal-cache.js';
+import { createLivePublisher } from './modules/live/live.publisher.js';
 import { createAuthService } from './modules/auth/auth.service.js';
 import { createPasswordHasher } from './modules/auth/password.js';
 import { createTokenService } from './modules/auth/tokens.js';
@@ -34,12 +37,17 @@ export interface Infrastructure {
   logger: Logger;
   /** How operation ids reach workers; by default BullMQ when REDIS_URL is set, in-process otherwise. */
   operationQueue?: OperationQueue;
+  /** How instances tell each other things (invalidations, live events); in-process by default. */
+  bus?: EventBus;
 }
 
 /** Every domain service, wired from the infrastructure it is given; nothing global. */
 export function createServices(infra: Infrastructure) {
   const { config: c, database, redis, clock, logger } = infra;
   const db = database.db;
+  const bus = infra.bus ?? createMemoryBus();
+  const principals = createPrincipalCache({ ttlMs: c.PRINCIPAL_CACHE_TTL_MS, bus });
+  const live = createLivePublisher({ bus, logger: logger.child({ module: 'live' }) });
   const store: RateLimitStore = redis
     ? createRedisRateLimitStore(redis, c.REDIS_KEY_PREFIX)
     : createMemoryRateLimitStore();
@@ -66,6 +74,7 @@ export function createServices(infra: Infrastructure) {
     clock,
     logger: logger.child({ module: 'billing' }),
     queue,
+    live,
     settings: {
       unitName: c.CREDIT_UNIT_NAME,
       initialCredits: c.INITIAL_CREDITS,
@@ -96,6 +105,7 @@ export function createServices(infra: Infrastructure) {
           })
         : null,
     publicUrl: c.PUBLIC_URL,
+    live,
   });
   const auth = createAuthService({
     db,
@@ -107,6 +117,7 @@ export function createServices(infra: Infrastructure) {
     refreshTtlSeconds: c.REFRESH_TOKEN_TTL,
     allowRegistration: c.ALLOW_REGISTRATION,
     billing,
+    principals,
     rules: {
       login: { name: 'login', max: c.RATE_LIMIT_LOGIN_MAX, windowSeconds: c.RATE_LIMIT_LOGIN_WINDOW },
       loginIp: { name: 'login-ip', max: c.RATE_LIMIT_LOGIN_IP_MAX, windowSeconds: c.RATE_LIMIT_LOGIN_WINDOW },
@@ -119,7 +130,7 @@ export function createServices(infra: Infrastructure) {
       },
     },
   });
-  const users = createUsersService({ db, clock, hasher, billing });
+  const users = createUsersService({ db, clock, hasher, billing, principals });
   const secrets = createSecretBox(c.encryptionKey, c.previousEncryptionKeys);
   const servers = createServersService({ db, clock, logger, secrets, proxmoxTimeoutMs: c.PROXMOX_TIMEOUT * 1000 });
   const monitoring = createMonitoringService({
@@ -156,6 +167,7 @@ export function createServices(infra: Infrastructure) {
     billing,
     vmLimitPerUser: c.VM_LIMIT_PER_USER,
     shutdownTimeoutSeconds: c.SHUTDOWN_TIMEOUT,
+    live,
   });
   // Built in every process; only worker processes start it (serve without --no-worker, or worker).
   const operations = createOperationEngine({
@@ -165,6 +177,7 @@ export function createServices(infra: Infrastructure) {
     servers,
     secrets,
     queue,
+    live,
     settings: {
       leaseMs: c.OPERATION_LEASE * 1000,
       maxAttempts: c.OPERATION_MAX_ATTEMPTS,
@@ -176,6 +189,8 @@ export function createServices(infra: Infrastructure) {
     },
   });
   return {
+    bus,
+    live,
     auth,
     users,
     vms,
@@ -195,6 +210,7 @@ export function createServices(infra: Infrastructure) {
     async close() {
       await operations.stop();
       await audit.sealer.stop();
+      await bus.close();
       await store.close();
     },
   };

@@ -10,4 +10,5 @@ export * from './pricing.js';
 export * from './billing.js';
 export * from './templates.js';
 export * from './vms.js';
+export * from './live.js';
 export * from './routes.js';

@@ -19,6 +19,8 @@ export const paths = {
   mySessions: '/me/sessions',
   mySession: '/me/sessions/:id',
   myEvents: '/me/events',
+  /** Server-sent events: live changes for the signed-in user (see live.ts). */
+  myStream: '/me/stream',
   adminUsers: '/admin/users',
   adminUser: '/admin/users/:id',
   adminUserRole: '/admin/users/:id/role',

@@ -4,6 +4,7 @@ import { openDatabase, STARTUP_LOCK, type Database } from '../db/client.js';
 import { systemClock } from '../lib/clock.js';
 import { createLogger, type Logger } from '../lib/logger.js';
 import { connectRedis } from '../lib/redis.js';
+import { createRedisBus, type EventBus } from '../lib/bus/bus.js';
 import { createServices, type Infrastructure, type Services } from '../services.js';
 import { countActiveAdmins } from '../modules/auth/auth.repo.js';
 import type { Redis } from 'ioredis';
@@ -37,7 +38,17 @@ export async function openRuntime(opts: { migrate?: boolean; logLevel?: string }
       throw new Error(`cannot connect to REDIS_URL: ${(e as Error).message}`, { cause: e });
     }
   }
-  const infra: Infrastructure = { config, database, redis, clock: systemClock, logger };
+  let bus: EventBus | undefined;
+  if (redis) {
+    try {
+      bus = await createRedisBus({ redis, prefix: config.REDIS_KEY_PREFIX, logger: logger.child({ module: 'bus' }) });
+    } catch (e) {
+      redis.disconnect();
+      await database.close().catch(() => {});
+      throw new Error(`cannot subscribe to REDIS_URL: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  const infra: Infrastructure = { config, database, redis, clock: systemClock, logger, ...(bus ? { bus } : {}) };
   const services = createServices(infra);
   return {
     ...infra,

@@ -6,6 +6,8 @@ export interface Actor {
   sessionId: string;
   email: string;
   role: Role;
+  /** When the access token this request was made with expires (long-lived streams end then). */
+  tokenExpiresAt?: Date;
 }
 
 /** Where a request came from: recorded with every audit entry it causes. */

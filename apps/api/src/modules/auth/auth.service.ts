@@ -1,4 +1,3 @@
-import type { BillingService } from '../billing/billing.service.js';
 import { randomUUID } from 'node:crypto';
 import type { AuthSession, Session, User } from '@uni-manager/contracts';
 import type { Db, Executor } from '../../db/client.js';
@@ -11,9 +10,11 @@ import { AppError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { RateLimitRule, RateLimiter } from '../../lib/ratelimit/rate-limiter.js';
 import { appendAudit, type AuditEntry } from '../audit/audit.repo.js';
+import type { BillingService } from '../billing/billing.service.js';
 import { toUser } from '../users/users.mapper.js';
 import * as repo from './auth.repo.js';
 import { passwordWeakness, type PasswordHasher } from './password.js';
+import type { Principal, PrincipalCache } from './principal-cache.js';
 import { hashRefreshToken, newRefreshToken, type TokenService } from './tokens.js';
 
 export interface AuthRules {
@@ -35,6 +36,7 @@ export interface AuthServiceDeps {
   refreshTtlSeconds: number;
   allowRegistration: boolean;
   billing: Pick<BillingService, 'grantInitial'>;
+  principals: PrincipalCache;
 }
 
 /** What a successful login, registration or refresh hands to the route: the body and the cookie. */
@@ -75,6 +77,32 @@ export function createAuthService(deps: AuthServiceDeps) {
     appendAudit(tx, { ...entry, ...meta }, clock.now());
 
   /** Creates a session with its first refresh token, inside the caller's transaction. */
+  async function principal(sessionId: string, userId: string): Promise<Principal> {
+    let p = deps.principals.get(sessionId);
+    if (!p) {
+      const row = await repo.findSessionPrincipal(db, sessionId);
+      if (row) {
+        p = {
+          sessionId: row.sessionId,
+          userId: row.user.id,
+          email: row.user.email,
+          role: row.user.role,
+          state: row.user.state,
+          stateReason: row.user.stateReason,
+          revokedAt: row.revokedAt,
+        };
+        deps.principals.set(p);
+      }
+    }
+    if (!p || p.userId !== userId) throw new AppError('UNAUTHENTICATED', 'The access token is invalid');
+    // State before revocation: suspension also revokes sessions, and the user
+    // deserves to be told why ("suspended: <reason>"), not just "signed out".
+    const stateError = accountStateError(p);
+    if (stateError) throw stateError;
+    if (p.revokedAt) throw new AppError('SESSION_REVOKED', 'This session has been signed out; sign in again');
+    return p;
+  }
+
   async function openSession(tx: Executor, user: UserRow, meta: RequestMeta, now: Date) {
     const sessionId = randomUUID();
     const refreshToken = newRefreshToken();
@@ -218,6 +246,7 @@ export function createAuthService(deps: AuthServiceDeps) {
             details: { sessionRevoked: revoked },
           });
         });
+        await deps.principals.invalidateUser(user.id);
         deps.logger.warn({ userId: user.id, sessionId: session.id }, 'refresh token reuse detected; session revoked');
         return new AppError('REFRESH_TOKEN_REUSED', 'This session was ended for your protection; sign in again');
       };
@@ -271,20 +300,24 @@ export function createAuthService(deps: AuthServiceDeps) {
             targetId: sessionId,
           });
       });
+      await deps.principals.invalidateUser(userId);
     },
 
     /** Resolves an access token to its actor, checking the live state of the session and account. */
     async authenticate(accessToken: string): Promise<Actor> {
       const claims = await tokens.verifyAccess(accessToken, clock.now());
-      const p = await repo.findSessionPrincipal(db, claims.sessionId);
-      if (!p || p.user.id !== claims.userId) throw new AppError('UNAUTHENTICATED', 'The access token is invalid');
-      // State before revocation: suspension also revokes sessions, and the user
-      // deserves to be told why ("suspended: <reason>"), not just "signed out".
-      const stateError = accountStateError(p.user);
-      if (stateError) throw stateError;
-      if (p.revokedAt) throw new AppError('SESSION_REVOKED', 'This session has been signed out; sign in again');
-      return { userId: p.user.id, sessionId: p.sessionId, email: p.user.email, role: p.user.role };
+      const p = await principal(claims.sessionId, claims.userId);
+      return {
+        userId: p.userId,
+        sessionId: p.sessionId,
+        email: p.email,
+        role: p.role,
+        ...(claims.expiresAt ? { tokenExpiresAt: claims.expiresAt } : {}),
+      };
     },
+
+    /** The same checks for a session already authenticated (a live stream), after its user's rights changed. */
+    recheckSession: (sessionId: string, userId: string) => principal(sessionId, userId),
 
     async me(actor: Actor): Promise<User> {
       const u = await repo.findUserById(db, actor.userId);
@@ -343,6 +376,7 @@ export function createAuthService(deps: AuthServiceDeps) {
           details: { otherSessionsRevoked: revoked },
         });
       });
+      await deps.principals.invalidateUser(u.id);
     },
 
     async listSessions(actor: Actor): Promise<Session[]> {
@@ -371,6 +405,7 @@ export function createAuthService(deps: AuthServiceDeps) {
             targetId: s.id,
           });
       });
+      await deps.principals.invalidateUser(actor.userId);
     },
   };
 }

@@ -8,6 +8,8 @@ const AUDIENCE = 'uni-manager-api';
 export interface AccessClaims {
   userId: string;
   sessionId: string;
+  /** Set on verified tokens; ignored when signing (the TTL decides). */
+  expiresAt?: Date;
 }
 
 export function createTokenService(opts: { secret: string; accessTtlSeconds: number }) {
@@ -35,7 +37,11 @@ export function createTokenService(opts: { secret: string; accessTtlSeconds: num
           currentDate: now,
         });
         if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') throw new Error('claims');
-        return { userId: payload.sub, sessionId: payload.sid };
+        return {
+          userId: payload.sub,
+          sessionId: payload.sid,
+          ...(payload.exp ? { expiresAt: new Date(payload.exp * 1000) } : {}),
+        };
       } catch (e) {
         if (e instanceof joseErrors.JWTExpired)
           throw new AppError('TOKEN_EXPIRED', 'Your session token has expired; refresh it');

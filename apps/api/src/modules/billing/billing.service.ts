@@ -17,6 +17,7 @@ import {
 import { and, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db, Executor } from '../../db/client.js';
 import { billingRuns, users, vmMeters, vmOperations, type BillingRunRow } from '../../db/schema/index.js';
+import type { LivePublisher } from '../live/live.publisher.js';
 import type { OperationQueue } from '../../jobs/operation-queue.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Actor, RequestMeta } from '../../lib/context.js';
@@ -48,6 +49,7 @@ export interface BillingServiceDeps {
   logger: Logger;
   queue: OperationQueue;
   settings: BillingSettingsConfig;
+  live?: Pick<LivePublisher, 'balance' | 'balanceOfEveryone'>;
 }
 
 const SYSTEM = { actorId: null, actorEmail: 'system (billing)' } as const;
@@ -807,12 +809,33 @@ export function createBillingService(deps: BillingServiceDeps) {
     balance,
     requireFunds,
     recordRefusal,
-    runCycle,
-    watch,
+    // Open pages learn of a change of money once it has committed.
+    async runCycle(opts: Parameters<typeof runCycle>[0]) {
+      const run = await runCycle(opts);
+      if (run.transfers > 0) deps.live?.balanceOfEveryone();
+      return run;
+    },
+    async watch() {
+      const r = await watch();
+      if (r.low + r.exhausted > 0) deps.live?.balanceOfEveryone();
+      return r;
+    },
     grantInitial,
-    adjust,
-    batchGrant,
-    reverse,
+    async adjust(...args: Parameters<typeof adjust>) {
+      const t = await adjust(...args);
+      deps.live?.balance([args[1]]);
+      return t;
+    },
+    async batchGrant(...args: Parameters<typeof batchGrant>) {
+      const r = await batchGrant(...args);
+      if (r.granted > 0) deps.live?.balanceOfEveryone();
+      return r;
+    },
+    async reverse(...args: Parameters<typeof reverse>) {
+      const t = await reverse(...args);
+      deps.live?.balanceOfEveryone();
+      return t;
+    },
     setProfile,
     vmBilling,
     spend,

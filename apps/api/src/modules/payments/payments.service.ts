@@ -10,6 +10,7 @@ import type { Logger } from '../../lib/logger.js';
 import type { StripeClient } from '../../integrations/stripe/client.js';
 import { appendAudit } from '../audit/audit.repo.js';
 import * as repo from './payments.repo.js';
+import type { LivePublisher } from '../live/live.publisher.js';
 import { createWebhookApplier, type EventResult } from './payments.webhook.js';
 
 export interface PaymentsServiceDeps {
@@ -20,6 +21,7 @@ export interface PaymentsServiceDeps {
   stripe: StripeClient | null;
   /** Where Stripe sends the browser back to: PUBLIC_URL. */
   publicUrl: string;
+  live?: Pick<LivePublisher, 'balanceOfEveryone'>;
 }
 
 /** What an audit entry says about a package. */
@@ -197,6 +199,7 @@ export function createPaymentsService(deps: PaymentsServiceDeps) {
       if (!rawBody) throw new AppError('MALFORMED_REQUEST', 'Send the Stripe event as JSON');
       const event = client.constructEvent(rawBody, signature);
       const result = await applier.apply(event);
+      if (result.transferId) deps.live?.balanceOfEveryone();
       log.info({ eventId: event.id, type: event.type, ...result }, 'stripe event');
       return result;
     },

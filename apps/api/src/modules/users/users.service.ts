@@ -9,6 +9,7 @@ import { isUniqueViolation } from '../../lib/db-errors.js';
 import { AppError } from '../../lib/errors.js';
 import { appendAudit } from '../audit/audit.repo.js';
 import { revokeUserSessions } from '../auth/auth.repo.js';
+import type { PrincipalCache } from '../auth/principal-cache.js';
 import { passwordWeakness, type PasswordHasher } from '../auth/password.js';
 import { toAdminUser } from './users.mapper.js';
 import * as repo from './users.repo.js';
@@ -18,6 +19,7 @@ export interface UsersServiceDeps {
   clock: Clock;
   hasher: PasswordHasher;
   billing: Pick<BillingService, 'grantInitial'>;
+  principals: Pick<PrincipalCache, 'invalidateUser'>;
 }
 
 type StateAction = 'suspend' | 'unsuspend' | 'ban' | 'unban';
@@ -94,6 +96,7 @@ export function createUsersService(deps: UsersServiceDeps) {
           clock.now(),
         );
       });
+      await deps.principals.invalidateUser(id);
       return get(id);
     },
 
@@ -143,6 +146,8 @@ export function createUsersService(deps: UsersServiceDeps) {
           now,
         );
       });
+      // Every instance drops what it cached of this user before the admin is told it is done.
+      await deps.principals.invalidateUser(id);
       return get(id);
     },
 

@@ -37,6 +37,7 @@ import { isUniqueViolation } from '../../lib/db-errors.js';
 import { AppError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { appendAudit } from '../audit/audit.repo.js';
+import type { LivePublisher } from '../live/live.publisher.js';
 import type { TemplatesService } from '../templates/templates.service.js';
 import type { BillingService } from '../billing/billing.service.js';
 import { getAccessibleVm } from './vms.access.js';
@@ -52,6 +53,7 @@ export interface VmsServiceDeps {
   billing: Pick<BillingService, 'requireFunds' | 'recordRefusal'>;
   vmLimitPerUser: number;
   shutdownTimeoutSeconds: number;
+  live?: Pick<LivePublisher, 'vm'>;
 }
 
 const MiB = 1024 * 1024;
@@ -341,7 +343,9 @@ export function createVmsService(deps: VmsServiceDeps) {
       .catch(deps.billing.recordRefusal);
     await enqueue(operationId);
     deps.logger.info({ vmId, operationId, userId: actor.userId }, 'VM creation requested');
-    return { vm: await getVmView(db, vmId), operation: await getOperationView(db, operationId) };
+    const created = { vm: await getVmView(db, vmId), operation: await getOperationView(db, operationId) };
+    deps.live?.vm({ ...created.vm, ownerId: actor.userId }, created.operation);
+    return created;
   }
 
   async function request(
@@ -353,9 +357,11 @@ export function createVmsService(deps: VmsServiceDeps) {
   ): Promise<VmOperation> {
     const now = clock.now();
     const operationId = randomUUID();
+    let target: { id: string; ownerId: string; status: VmRow['status']; powerState: VmRow['powerState'] } | null = null;
     await db
       .transaction(async (tx) => {
         const vm = await getAccessibleVm(tx, actor, id, { forUpdate: true });
+        target = vm;
         if (vm.status === 'provisioning' || vm.status === 'deleting') {
           throw new AppError(
             'VM_BUSY',
@@ -439,7 +445,10 @@ export function createVmsService(deps: VmsServiceDeps) {
       })
       .catch(deps.billing.recordRefusal);
     await enqueue(operationId);
-    return getOperationView(db, operationId);
+    const operation = await getOperationView(db, operationId);
+    const t = target!;
+    deps.live?.vm({ ...t, status: kind === 'delete' ? 'deleting' : t.status }, operation);
+    return operation;
   }
 
   return {

@@ -143,6 +143,7 @@ export const en = {
     INVALID_STATE_TRANSITION: 'This action is not possible in the account’s current status.',
     PAYLOAD_TOO_LARGE: 'The request is too large.',
     URI_TOO_LONG: 'The address is too long.',
+    NOT_ACCEPTABLE: 'This address answers in a format the request did not accept.',
     UNSUPPORTED_MEDIA_TYPE: 'The request format is not supported.',
     RATE_LIMITED: 'Too many requests. Please wait a moment.',
     INTERNAL: 'The server hit an unexpected error.',

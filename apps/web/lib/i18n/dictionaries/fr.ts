@@ -142,6 +142,7 @@ export const fr: Dictionary = {
     INVALID_STATE_TRANSITION: "Cette action n'est pas possible dans l'état actuel du compte.",
     PAYLOAD_TOO_LARGE: 'La requête est trop volumineuse.',
     URI_TOO_LONG: 'L’adresse est trop longue.',
+    NOT_ACCEPTABLE: 'Cette adresse répond dans un format que la requête n’accepte pas.',
     UNSUPPORTED_MEDIA_TYPE: "Le format de la requête n'est pas pris en charge.",
     RATE_LIMITED: 'Trop de requêtes. Patientez un instant.',
     INTERNAL: 'Le serveur a rencontré une erreur inattendue.',

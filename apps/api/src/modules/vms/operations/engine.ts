@@ -11,6 +11,7 @@ import type { Clock } from '../../../lib/clock.js';
 import type { SecretBox } from '../../../lib/crypto/secret-box.js';
 import type { Logger } from '../../../lib/logger.js';
 import { appendAudit } from '../../audit/audit.repo.js';
+import type { LivePublisher } from '../../live/live.publisher.js';
 import type { ServersService } from '../../servers/servers.service.js';
 import { handlers } from './handlers.js';
 import { LeaseLost, TaskFailed, WorkerStopping, classifyFailure, type Classified } from './outcomes.js';
@@ -36,6 +37,8 @@ export interface OperationEngineDeps {
   queue: OperationQueue;
   settings: EngineSettings;
   workerId?: string;
+  /** Told of every step and outcome, after it is written, for the owner's open pages. */
+  live?: Pick<LivePublisher, 'vm'>;
 }
 
 export type VmPatch = Partial<Omit<VmRow, 'id' | 'ownerId' | 'createdAt'>>;
@@ -146,6 +149,7 @@ export function createOperationEngine(deps: OperationEngineDeps) {
         .returning();
       if (!row) throw new LeaseLost(op.id);
       op = row;
+      deps.live?.vm(current, op);
     }
 
     const ctx: OperationContext & { close(): Promise<void> } = {
@@ -170,6 +174,8 @@ export function createOperationEngine(deps: OperationEngineDeps) {
           return applyVmPatch(tx, current.id, patch, clock.now(), 'operation');
         };
         current = outer ? await write(outer) : await db.transaction(write);
+        // Inside a caller's transaction the change is not committed yet: the caller's next step announces it.
+        if (!outer) deps.live?.vm(current, op);
       },
       client(serverId) {
         let c = clients.get(serverId);
@@ -218,7 +224,7 @@ export function createOperationEngine(deps: OperationEngineDeps) {
     const now = clock.now();
     // Secrets the operation carried (a cloud-init password) go once it is over.
     const { passwordSealed: _dropped, ...state } = op.state as Record<string, unknown>;
-    await db.transaction(async (tx) => {
+    const ended = await db.transaction(async (tx) => {
       const [row] = await tx
         .update(vmOperations)
         .set({
@@ -238,7 +244,9 @@ export function createOperationEngine(deps: OperationEngineDeps) {
         .where(mine(op.id))
         .returning();
       if (!row) throw new LeaseLost(op.id);
-      if (outcome.vm) await applyVmPatch(tx, op.vmId, outcome.vm, now, 'operation');
+      const vm = outcome.vm
+        ? await applyVmPatch(tx, op.vmId, outcome.vm, now, 'operation')
+        : (await tx.select().from(vms).where(eq(vms.id, op.vmId)))[0]!;
       if (outcome.failed) {
         await appendAudit(
           tx,
@@ -257,7 +265,9 @@ export function createOperationEngine(deps: OperationEngineDeps) {
           now,
         );
       }
+      return { row, vm };
     });
+    deps.live?.vm(ended.vm, ended.row);
     if (outcome.failed) log.warn({ code: outcome.failed.code, reason: outcome.failed.message }, 'operation failed');
     else log.info('operation succeeded');
   }
@@ -282,8 +292,10 @@ export function createOperationEngine(deps: OperationEngineDeps) {
         updatedAt: now,
       })
       .where(mine(op.id))
-      .returning({ id: vmOperations.id });
+      .returning();
     if (!rows.length) return;
+    const [vm] = await db.select().from(vms).where(eq(vms.id, op.vmId));
+    if (vm) deps.live?.vm(vm, rows[0]!);
     log.info({ attempt: op.attempts, retryInMs: delay, reason: c.message }, 'transient failure, will retry');
     await deps.queue.enqueue(op.id, { key: `retry-${op.attempts}`, delayMs: delay }).catch((e) => {
       log.warn({ err: e }, 'could not enqueue the retry; the sweeper will pick it up');
