@@ -151,9 +151,7 @@ function BatchForm({ onDone, onClose }: { onDone: (result: BatchGrantResult) => 
       mode === 'emails' ? { emails } : { filter: { role, state, q: values.q.trim() || undefined } };
     try {
       const result = await mutation.mutateAsync({ batchId, amount: amount.minor, reason: reason.data.reason, target });
-      toast.success(
-        t('adminBilling.batch.done', { count: format.number(result.granted), amount: credits.withUnit(result.total) }),
-      );
+      toast.success(t('adminBilling.batch.done', { count: result.granted, amount: credits.withUnit(result.total) }));
       onDone(result);
     } catch (err) {
       const fields = err instanceof ApiError ? fieldErrorsFromApi(err, ['amount', 'reason', 'emails'] as const) : {};
@@ -294,7 +292,7 @@ function BatchForm({ onDone, onClose }: { onDone: (result: BatchGrantResult) => 
             ? t('adminBilling.working')
             : reach
               ? t(mode === 'filter' ? 'adminBilling.batch.submitUsers' : 'adminBilling.batch.submitEmails', {
-                  count: format.number(reach),
+                  count: reach,
                 })
               : t('adminBilling.batch.submit')}
         </Button>

@@ -260,13 +260,13 @@ function ServersCard({ servers, className }: { servers: AdminOverview['servers']
 const userRows = ['active', 'suspended', 'banned', 'admins', 'inDebt'] as const;
 
 function UsersCard({ users }: { users: AdminOverview['users'] | undefined }) {
-  const { t, format } = useI18n();
+  const { t } = useI18n();
   return (
     <Card aria-labelledby="overview-users-title" data-testid="overview-users">
       <CardHeader>
         <CardTitle id="overview-users-title">{t('overview.users.title')}</CardTitle>
         <CardDescription>
-          {users ? t('overview.users.description', { total: format.number(users.total) }) : t('common.loading')}
+          {users ? t('overview.users.description', { count: users.total }) : t('common.loading')}
         </CardDescription>
       </CardHeader>
       <CardContent>
@@ -325,14 +325,14 @@ const vmStates = [
 ] as const;
 
 function VmsCard({ vms }: { vms: AdminOverview['vms'] | undefined }) {
-  const { t, format } = useI18n();
+  const { t } = useI18n();
   const counted = vms ? vmStates.reduce((sum, s) => sum + vms[s.key], 0) : 0;
   return (
     <Card aria-labelledby="overview-vms-title" data-testid="overview-vms">
       <CardHeader>
         <CardTitle id="overview-vms-title">{t('overview.vms.title')}</CardTitle>
         <CardDescription>
-          {vms ? t('overview.vms.description', { total: format.number(vms.total) }) : t('common.loading')}
+          {vms ? t('overview.vms.description', { count: vms.total }) : t('common.loading')}
         </CardDescription>
       </CardHeader>
       <CardContent className="space-y-4">

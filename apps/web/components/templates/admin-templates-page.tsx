@@ -112,7 +112,7 @@ function TemplatesTable({
                       <p className="truncate text-xs text-muted-foreground">
                         {tpl.osLabel} ·{' '}
                         {[
-                          coresText(tpl.defaults.cores, t, format),
+                          coresText(tpl.defaults.cores, t),
                           memoryText(tpl.defaults.memoryMib, t, format),
                           diskText(tpl.defaults.diskGib, t, format),
                         ].join(' · ')}

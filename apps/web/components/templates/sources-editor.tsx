@@ -29,7 +29,7 @@ const GiB = 1024 ** 3;
 
 function templateSize(p: ProxmoxTemplate, t: Translate, format: Formatters): string | null {
   const parts = [
-    p.maxcpu ? coresText(p.maxcpu, t, format) : null,
+    p.maxcpu ? coresText(p.maxcpu, t) : null,
     p.maxmem ? memoryText(Math.round(p.maxmem / MiB), t, format) : null,
     p.maxdisk ? diskText(Math.ceil(p.maxdisk / GiB), t, format) : null,
   ].filter(Boolean);

@@ -94,7 +94,7 @@ export function TemplateCard({ template }: { template: CatalogTemplate }) {
         ) : null}
 
         <ul className="flex flex-wrap gap-1.5" aria-label={t('templates.catalog.defaultSize')}>
-          <Spec icon={<Cpu aria-hidden />}>{coresText(template.defaults.cores, t, format)}</Spec>
+          <Spec icon={<Cpu aria-hidden />}>{coresText(template.defaults.cores, t)}</Spec>
           <Spec icon={<MemoryStick aria-hidden />}>{memoryText(template.defaults.memoryMib, t, format)}</Spec>
           <Spec icon={<HardDrive aria-hidden />}>{diskText(template.defaults.diskGib, t, format)}</Spec>
         </ul>

@@ -10,8 +10,8 @@ export function memoryText(mib: number, t: Translate, format: Formatters): strin
     : t('templates.units.gib', { value: format.decimal(mib / 1024, 2) });
 }
 
-export function coresText(cores: number, t: Translate, format: Formatters): string {
-  return t('templates.units.cores', { count: format.number(cores) });
+export function coresText(cores: number, t: Translate): string {
+  return t('templates.units.cores', { count: cores });
 }
 
 export function diskText(gib: number, t: Translate, format: Formatters): string {

@@ -64,7 +64,7 @@ function ResizeBodyView({ vm, onClose }: { vm: Vm; onClose: () => void }) {
         <Alert tone="info" data-testid="vm-resize-pending">
           {t('vms.resize.pendingNow', {
             size: [
-              vm.pending.cores !== undefined ? formatCores(vm.pending.cores, t, format) : null,
+              vm.pending.cores !== undefined ? formatCores(vm.pending.cores, t) : null,
               vm.pending.memoryMib !== undefined ? formatMemory(vm.pending.memoryMib, t, format) : null,
             ]
               .filter(Boolean)
@@ -99,7 +99,7 @@ function ResizeForm({ vm, bounds, onClose }: { vm: Vm; bounds: SizeBounds; onClo
   const [formError, setFormError] = useState<string | null>(null);
 
   const describe = {
-    cores: (v: number) => formatCores(v, t, format),
+    cores: (v: number) => formatCores(v, t),
     memoryMib: (v: number) => formatMemory(v, t, format),
     diskGib: (v: number) => formatDisk(v, t, format),
   };

@@ -26,7 +26,7 @@ export function PendingBadge({ vm }: { vm: Vm }) {
   const { t, format } = useI18n();
   if (!vm.pending || (vm.pending.cores === undefined && vm.pending.memoryMib === undefined)) return null;
   const parts = [
-    vm.pending.cores !== undefined ? formatCores(vm.pending.cores, t, format) : null,
+    vm.pending.cores !== undefined ? formatCores(vm.pending.cores, t) : null,
     vm.pending.memoryMib !== undefined ? formatMemory(vm.pending.memoryMib, t, format) : null,
   ].filter(Boolean);
   return (

@@ -13,8 +13,8 @@ export function formatDisk(gib: number, t: Translate, format: Formatters): strin
   return t('vms.units.gib', { value: format.number(gib) });
 }
 
-export function formatCores(cores: number, t: Translate, format: Formatters): string {
-  return t('vms.units.cores', { value: format.number(cores) });
+export function formatCores(cores: number, t: Translate): string {
+  return t('vms.units.cores', { count: cores });
 }
 
 /** "2 vCPU · 4 GiB · 20 GiB", in the order a size is always given. */
@@ -24,7 +24,7 @@ export function formatSize(
   format: Formatters,
 ): string {
   return [
-    formatCores(size.cores, t, format),
+    formatCores(size.cores, t),
     formatMemory(size.memoryMib, t, format),
     t('vms.units.disk', { value: formatDisk(size.diskGib, t, format) }),
   ].join(' · ');

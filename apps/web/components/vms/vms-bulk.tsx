@@ -30,7 +30,7 @@ interface BulkBarProps {
 
 /** Shown while VMs are ticked: the actions that apply to many at once. */
 export function BulkBar({ selected, onClear }: BulkBarProps) {
-  const { t, format } = useI18n();
+  const { t } = useI18n();
   const [action, setAction] = useState<BulkAction | null>(null);
   if (selected.length === 0) return null;
   return (
@@ -41,7 +41,7 @@ export function BulkBar({ selected, onClear }: BulkBarProps) {
       data-testid="vm-bulk-bar"
     >
       <span className="mr-auto text-sm font-medium tabular-nums" aria-live="polite">
-        {t('vms.bulk.selected', { count: format.number(selected.length) })}
+        {t('vms.bulk.selected', { count: selected.length })}
       </span>
       {bulkActions.map((kind) => {
         const Icon = actionIcon[kind];
@@ -118,7 +118,7 @@ function BulkDialog({
       const answer = await mutation.mutateAsync();
       const failed = answer.results.filter((r) => r.error).length;
       if (failed === 0) {
-        toast.success(t(`vms.bulk.done.${action}`, { count: format.number(answer.results.length) }));
+        toast.success(t(`vms.bulk.done.${action}`, { count: answer.results.length }));
         onDone();
         return;
       }
@@ -141,8 +141,8 @@ function BulkDialog({
           <AlertDialogDescription>
             {result
               ? t('vms.bulk.resultSummary', {
-                  ok: format.number(result.results.length - failures.length),
-                  failed: format.number(failures.length),
+                  queued: t('vms.bulk.resultQueued', { count: result.results.length - failures.length }),
+                  refused: t('vms.bulk.resultRefused', { count: failures.length }),
                 })
               : t(`vms.bulk.describe.${action}`)}
           </AlertDialogDescription>

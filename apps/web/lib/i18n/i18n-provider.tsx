@@ -47,7 +47,7 @@ export function I18nProvider({ initialLocale, children }: { initialLocale: Local
 
   const value = useMemo<I18nContextValue>(() => {
     const dict = dictionaries[locale];
-    return { locale, setLocale, t: createTranslator(dict), dict, format: createFormatters(locale) };
+    return { locale, setLocale, t: createTranslator(dict, locale), dict, format: createFormatters(locale) };
   }, [locale, setLocale]);
 
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;

@@ -15,7 +15,8 @@ export async function getServerLocale(): Promise<Locale> {
 /** `generateMetadata` for a page whose title is one dictionary entry; the root layout adds the product name. */
 export function titleMetadata(key: MessageKey): () => Promise<Metadata> {
   return async () => {
-    const t = createTranslator(dictionaries[await getServerLocale()]);
+    const locale = await getServerLocale();
+    const t = createTranslator(dictionaries[locale], locale);
     return { title: t(key) };
   };
 }

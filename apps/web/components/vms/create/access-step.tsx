@@ -15,7 +15,7 @@ interface AccessStepProps {
 
 /** What cloud-init puts in the guest so its owner can sign in: keys, a password, or both. */
 export function AccessStep({ draft, errors, onChange }: AccessStepProps) {
-  const { t, format } = useI18n();
+  const { t } = useI18n();
   const keys = sshKeyLines(draft.sshKeys).length;
   return (
     <div className="grid gap-7">
@@ -23,7 +23,7 @@ export function AccessStep({ draft, errors, onChange }: AccessStepProps) {
       <FormField
         label={t('vms.create.sshKeys')}
         error={errors.sshKeys}
-        hint={keys > 0 ? t('vms.create.sshKeysCount', { count: format.number(keys) }) : t('vms.create.sshKeysHint')}
+        hint={keys > 0 ? t('vms.create.sshKeysCount', { count: keys }) : t('vms.create.sshKeysHint')}
       >
         {(control) => (
           <Textarea

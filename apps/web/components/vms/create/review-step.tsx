@@ -61,7 +61,7 @@ export function ReviewStep({ template, draft, onEdit, problem }: ReviewStepProps
         {template.cloudInit ? (
           <Row label={t('vms.create.steps.access')} onEdit={() => onEdit('access')}>
             {[
-              keys > 0 ? t('vms.create.sshKeysCount', { count: format.number(keys) }) : null,
+              keys > 0 ? t('vms.create.sshKeysCount', { count: keys }) : null,
               draft.password ? t('vms.create.passwordSet') : null,
             ]
               .filter(Boolean)

@@ -1,3 +1,4 @@
+import { plural } from '../plural';
 import type { AccountState, AuditAction, ErrorCode, Role } from '@uni-manager/contracts';
 
 /**
@@ -685,7 +686,7 @@ export const en = {
       privileges: 'Privileges',
       privilegesOk: 'All granted',
       privilegesUnchecked: 'Not checked',
-      privilegesMissing: '{count} missing',
+      privilegesMissing: plural({ one: '{count} missing', other: '{count} missing' }),
       missingList: 'Missing privileges on the path /:',
       missingHint:
         'In Proxmox, open Datacenter → Permissions → Add → API Token Permission and grant this token the roles PVEVMAdmin and PVEDatastoreUser on /, or a role of your own with the privileges listed above. With privilege separation on, the token needs them itself, not only its user.',
@@ -943,7 +944,7 @@ export const en = {
       done: 'done',
     },
     units: {
-      cores: '{value} vCPU',
+      cores: plural({ one: '{count} vCPU', other: '{count} vCPUs' }),
       coresUnit: 'vCPU',
       gib: '{value} GiB',
       gibUnit: 'GiB',
@@ -1013,12 +1014,12 @@ export const en = {
     },
     bulk: {
       label: 'Actions on the selected VMs',
-      selected: '{count} selected',
+      selected: plural({ one: '{count} selected', other: '{count} selected' }),
       clear: 'Clear selection',
       confirm: {
-        start: 'Start {count} virtual machines?',
-        shutdown: 'Shut down {count} virtual machines?',
-        stop: 'Force stop {count} virtual machines?',
+        start: plural({ one: 'Start {count} virtual machine?', other: 'Start {count} virtual machines?' }),
+        shutdown: plural({ one: 'Shut down {count} virtual machine?', other: 'Shut down {count} virtual machines?' }),
+        stop: plural({ one: 'Force stop {count} virtual machine?', other: 'Force stop {count} virtual machines?' }),
       },
       describe: {
         start: 'Each VM that is stopped is started. Running VMs cost the running price.',
@@ -1031,12 +1032,14 @@ export const en = {
         stop: 'Force stop {count}',
       },
       done: {
-        start: 'Start requested for {count} VM(s).',
-        shutdown: 'Shutdown requested for {count} VM(s).',
-        stop: 'Forced stop requested for {count} VM(s).',
+        start: plural({ one: 'Start requested for {count} VM.', other: 'Start requested for {count} VMs.' }),
+        shutdown: plural({ one: 'Shutdown requested for {count} VM.', other: 'Shutdown requested for {count} VMs.' }),
+        stop: plural({ one: 'Forced stop requested for {count} VM.', other: 'Forced stop requested for {count} VMs.' }),
       },
       resultTitle: 'Not every VM could do this',
-      resultSummary: '{ok} queued, {failed} refused.',
+      resultSummary: '{queued}, {refused}.',
+      resultQueued: plural({ one: '{count} queued', other: '{count} queued' }),
+      resultRefused: plural({ one: '{count} refused', other: '{count} refused' }),
       queued: 'Queued',
     },
     actions: {
@@ -1186,7 +1189,7 @@ export const en = {
       by: 'by {actor}',
       byPlatform: 'by Uni-Manager',
       took: 'took {duration}',
-      attempts: '{count} attempts',
+      attempts: plural({ one: '{count} attempt', other: '{count} attempts' }),
     },
     errors: {
       INVALID_STATE_TRANSITION: 'This action is not possible in the VM’s current state.',
@@ -1237,7 +1240,7 @@ export const en = {
         'Add your SSH public key to sign in with it, set a password for the console, or both. Without either, you may not be able to sign in.',
       sshKeys: 'SSH public keys',
       sshKeysHint: 'One per line, as in ~/.ssh/id_ed25519.pub.',
-      sshKeysCount: '{count} key(s)',
+      sshKeysCount: plural({ one: '{count} key', other: '{count} keys' }),
       sshKeyInvalid: 'Line {line} is not an OpenSSH public key (it starts with ssh-ed25519, ssh-rsa or ecdsa-…).',
       sshKeysTooMany: 'At most {max} keys.',
       password: 'Password',
@@ -1285,7 +1288,7 @@ export const en = {
     units: {
       mib: '{value} MiB',
       gib: '{value} GiB',
-      cores: '{count} vCPU',
+      cores: plural({ one: '{count} vCPU', other: '{count} vCPUs' }),
       disk: '{value} disk',
     },
     price: {
@@ -1615,7 +1618,7 @@ export const en = {
       vmCount: 'VMs',
       inDebt: 'In debt:',
       exempt: 'Not billed',
-      vmsOf: '{count} VMs of {email}',
+      vmsOf: plural({ one: '{count} VM of {email}', other: '{count} VMs of {email}' }),
     },
     user: {
       title: 'Credits',
@@ -1804,9 +1807,12 @@ export const en = {
       reasonHint: 'Shown to each user and kept in the audit log, e.g. “Networks course, week 1”.',
       nobody: 'No account matches this filter.',
       submit: 'Grant credits',
-      submitUsers: 'Grant to {count} accounts',
-      submitEmails: 'Grant to {count} addresses',
-      done: 'Credits granted to {count} accounts ({amount}).',
+      submitUsers: plural({ one: 'Grant to {count} account', other: 'Grant to {count} accounts' }),
+      submitEmails: plural({ one: 'Grant to {count} address', other: 'Grant to {count} addresses' }),
+      done: plural({
+        one: 'Credits granted to {count} account ({amount}).',
+        other: 'Credits granted to {count} accounts ({amount}).',
+      }),
       resultTitle: 'Credits granted',
       resultDescription: 'Sending the same batch again would grant nobody twice.',
       resultTotal: 'Credited by this request: {total}',
@@ -1888,7 +1894,7 @@ export const en = {
     },
     users: {
       title: 'Users',
-      description: '{total} accounts in all.',
+      description: plural({ one: '{count} account in all.', other: '{count} accounts in all.' }),
       active: 'Active',
       suspended: 'Suspended',
       banned: 'Banned',
@@ -1897,7 +1903,7 @@ export const en = {
     },
     vms: {
       title: 'VMs by state',
-      description: '{total} virtual machines in all.',
+      description: plural({ one: '{count} virtual machine in all.', other: '{count} virtual machines in all.' }),
       running: 'Running',
       stopped: 'Stopped',
       paused: 'Paused',

@@ -1,3 +1,4 @@
+import { plural } from '../plural';
 import type { Dictionary } from './en';
 
 // Typed as `Dictionary`: a missing or extra key anywhere is a compile error.
@@ -693,7 +694,7 @@ export const fr: Dictionary = {
       privileges: 'Privilèges',
       privilegesOk: 'Tous accordés',
       privilegesUnchecked: 'Non vérifiés',
-      privilegesMissing: '{count} manquant(s)',
+      privilegesMissing: plural({ one: '{count} manquant', other: '{count} manquants' }),
       missingList: 'Privilèges manquants sur le chemin / :',
       missingHint:
         'Dans Proxmox, ouvrez Centre de données → Permissions → Ajouter → Permission de jeton d’API et accordez à ce jeton les rôles PVEVMAdmin et PVEDatastoreUser sur /, ou un rôle à vous comportant les privilèges ci-dessus. Avec la séparation des privilèges, c’est le jeton lui-même qui doit les avoir, pas seulement son utilisateur.',
@@ -959,7 +960,7 @@ export const fr: Dictionary = {
       done: 'terminé',
     },
     units: {
-      cores: '{value} vCPU',
+      cores: plural({ one: '{count} vCPU', other: '{count} vCPU' }),
       coresUnit: 'vCPU',
       gib: '{value} Gio',
       gibUnit: 'Gio',
@@ -1030,12 +1031,18 @@ export const fr: Dictionary = {
     },
     bulk: {
       label: 'Actions sur les VM sélectionnées',
-      selected: '{count} sélectionnée(s)',
+      selected: plural({ one: '{count} sélectionnée', other: '{count} sélectionnées' }),
       clear: 'Annuler la sélection',
       confirm: {
-        start: 'Démarrer {count} machines virtuelles ?',
-        shutdown: 'Arrêter proprement {count} machines virtuelles ?',
-        stop: 'Forcer l’arrêt de {count} machines virtuelles ?',
+        start: plural({ one: 'Démarrer {count} machine virtuelle ?', other: 'Démarrer {count} machines virtuelles ?' }),
+        shutdown: plural({
+          one: 'Arrêter proprement {count} machine virtuelle ?',
+          other: 'Arrêter proprement {count} machines virtuelles ?',
+        }),
+        stop: plural({
+          one: 'Forcer l’arrêt de {count} machine virtuelle ?',
+          other: 'Forcer l’arrêt de {count} machines virtuelles ?',
+        }),
       },
       describe: {
         start: 'Chaque VM arrêtée est démarrée. Une VM en marche coûte le prix en marche.',
@@ -1049,12 +1056,14 @@ export const fr: Dictionary = {
         stop: 'Forcer l’arrêt de {count}',
       },
       done: {
-        start: 'Démarrage demandé pour {count} VM.',
-        shutdown: 'Arrêt demandé pour {count} VM.',
-        stop: 'Arrêt forcé demandé pour {count} VM.',
+        start: plural({ one: 'Démarrage demandé pour {count} VM.', other: 'Démarrage demandé pour {count} VM.' }),
+        shutdown: plural({ one: 'Arrêt demandé pour {count} VM.', other: 'Arrêt demandé pour {count} VM.' }),
+        stop: plural({ one: 'Arrêt forcé demandé pour {count} VM.', other: 'Arrêt forcé demandé pour {count} VM.' }),
       },
       resultTitle: 'Certaines VM n’ont pas pu le faire',
-      resultSummary: '{ok} en file d’attente, {failed} refusée(s).',
+      resultSummary: '{queued}, {refused}.',
+      resultQueued: plural({ one: '{count} en file d’attente', other: '{count} en file d’attente' }),
+      resultRefused: plural({ one: '{count} refusée', other: '{count} refusées' }),
       queued: 'En file d’attente',
     },
     actions: {
@@ -1205,7 +1214,7 @@ export const fr: Dictionary = {
       by: 'par {actor}',
       byPlatform: 'par Uni-Manager',
       took: 'durée : {duration}',
-      attempts: '{count} tentatives',
+      attempts: plural({ one: '{count} tentative', other: '{count} tentatives' }),
     },
     errors: {
       INVALID_STATE_TRANSITION: 'Cette action n’est pas possible dans l’état actuel de la VM.',
@@ -1257,7 +1266,7 @@ export const fr: Dictionary = {
         'Ajoutez votre clé SSH publique pour vous connecter avec, définissez un mot de passe pour la console, ou les deux. Sans l’un ni l’autre, vous ne pourrez peut-être pas vous connecter.',
       sshKeys: 'Clés SSH publiques',
       sshKeysHint: 'Une par ligne, comme dans ~/.ssh/id_ed25519.pub.',
-      sshKeysCount: '{count} clé(s)',
+      sshKeysCount: plural({ one: '{count} clé', other: '{count} clés' }),
       sshKeyInvalid:
         'La ligne {line} n’est pas une clé publique OpenSSH (elle commence par ssh-ed25519, ssh-rsa ou ecdsa-…).',
       sshKeysTooMany: '{max} clés au plus.',
@@ -1309,7 +1318,7 @@ export const fr: Dictionary = {
     units: {
       mib: '{value} Mio',
       gib: '{value} Gio',
-      cores: '{count} vCPU',
+      cores: plural({ one: '{count} vCPU', other: '{count} vCPU' }),
       disk: 'disque {value}',
     },
     price: {
@@ -1645,7 +1654,7 @@ export const fr: Dictionary = {
       vmCount: 'VM',
       inDebt: 'Débiteur :',
       exempt: 'Non facturé',
-      vmsOf: '{count} VM de {email}',
+      vmsOf: plural({ one: '{count} VM de {email}', other: '{count} VM de {email}' }),
     },
     user: {
       title: 'Crédits',
@@ -1837,9 +1846,12 @@ export const fr: Dictionary = {
         'Montré à chaque utilisateur et conservé dans le journal d’audit, par exemple « Cours de réseaux, semaine 1 ».',
       nobody: 'Aucun compte ne correspond à ce filtre.',
       submit: 'Accorder les crédits',
-      submitUsers: 'Accorder à {count} comptes',
-      submitEmails: 'Accorder à {count} adresses',
-      done: 'Crédits accordés à {count} comptes ({amount}).',
+      submitUsers: plural({ one: 'Accorder à {count} compte', other: 'Accorder à {count} comptes' }),
+      submitEmails: plural({ one: 'Accorder à {count} adresse', other: 'Accorder à {count} adresses' }),
+      done: plural({
+        one: 'Crédits accordés à {count} compte ({amount}).',
+        other: 'Crédits accordés à {count} comptes ({amount}).',
+      }),
       resultTitle: 'Crédits accordés',
       resultDescription: 'Envoyer de nouveau ce même lot n’accorderait rien deux fois.',
       resultTotal: 'Crédité par cette demande : {total}',
@@ -1923,7 +1935,7 @@ export const fr: Dictionary = {
     },
     users: {
       title: 'Utilisateurs',
-      description: '{total} comptes au total.',
+      description: plural({ one: '{count} compte au total.', other: '{count} comptes au total.' }),
       active: 'Actifs',
       suspended: 'Suspendus',
       banned: 'Bannis',
@@ -1932,7 +1944,10 @@ export const fr: Dictionary = {
     },
     vms: {
       title: 'VM par état',
-      description: '{total} machines virtuelles au total.',
+      description: plural({
+        one: '{count} machine virtuelle au total.',
+        other: '{count} machines virtuelles au total.',
+      }),
       running: 'En marche',
       stopped: 'Arrêtées',
       paused: 'En pause',
