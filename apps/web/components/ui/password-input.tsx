@@ -10,12 +10,16 @@ type PasswordInputProps = Omit<ComponentProps<'input'>, 'type'> & {
   hideLabel: string;
 };
 
-/** A password field whose content can be revealed, which helps on phones where typos are common. */
+/**
+ * A password field whose content can be revealed, which helps on phones where typos are common.
+ * `className` sizes the field as a whole (`sm:max-w-sm`): it goes on the box that holds both the
+ * input and its eye button, so the button stays inside the input's right edge at every width.
+ */
 export function PasswordInput({ className, showLabel, hideLabel, ...props }: PasswordInputProps) {
   const [visible, setVisible] = useState(false);
   return (
-    <div className="relative">
-      <Input type={visible ? 'text' : 'password'} className={cn('pr-10', className)} {...props} />
+    <div className={cn('relative w-full', className)}>
+      <Input type={visible ? 'text' : 'password'} className="pr-10" {...props} />
       <button
         type="button"
         onClick={() => setVisible((v) => !v)}

@@ -72,7 +72,11 @@ function RenameForm({ vm, onClose }: { vm: Vm; onClose: () => void }) {
         <DialogTitle>{t('vms.rename.title', { name: vm.name })}</DialogTitle>
         <DialogDescription>{t('vms.rename.description')}</DialogDescription>
       </DialogHeader>
-      <FormField label={t('vms.rename.label')} error={error} hint={t('vms.create.nameHint')}>
+      <FormField
+        label={t('vms.rename.label')}
+        error={error}
+        hint={error === t('vms.create.nameRule') ? undefined : t('vms.create.nameRule')}
+      >
         {(control) => (
           <Input
             {...control}

@@ -11,7 +11,7 @@ export function vmNameError(name: string, t: Translate): string | undefined {
   const issue = result.error.issues[0];
   if (issue?.code === 'too_small') return t('validation.required');
   if (issue?.code === 'too_big') return t('validation.maxChars', { max: 63 });
-  return t('vms.create.nameInvalid');
+  return t('vms.create.nameRule');
 }
 
 /** As many as createVmBodySchema accepts. */

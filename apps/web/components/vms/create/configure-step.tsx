@@ -28,9 +28,11 @@ export function ConfigureStep({ template, draft, errors, onChange }: ConfigureSt
         label={t('vms.create.name')}
         error={errors.name}
         hint={
-          normalized && normalized !== draft.name && !errors.name
-            ? t('vms.create.nameBecomes', { name: normalized })
-            : t('vms.create.nameHint')
+          errors.name === t('vms.create.nameRule')
+            ? undefined
+            : normalized && normalized !== draft.name && !errors.name
+              ? t('vms.create.nameBecomes', { name: normalized })
+              : t('vms.create.nameRule')
         }
       >
         {(control) => (

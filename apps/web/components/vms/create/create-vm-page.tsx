@@ -2,7 +2,7 @@
 
 import type { CatalogTemplate, Vm } from '@uni-manager/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ArrowLeft, ArrowRight, Check, Rocket } from 'lucide-react';
+import { ArrowLeft, ArrowRight, Check, Minus, Rocket } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useRef, useState, type FormEvent } from 'react';
@@ -22,11 +22,13 @@ import { ConfigureStep } from './configure-step';
 import {
   draftFieldOf,
   emptyDraft,
+  isSkipped,
   stepOfField,
   stepsFor,
   toBody,
   validateStep,
   withTemplate,
+  wizardSteps,
   type Draft,
   type DraftErrors,
   type WizardStep,
@@ -57,24 +59,29 @@ function BackLink() {
   );
 }
 
+/**
+ * Always the four steps, numbered 1 to 4 from the start: a template without
+ * cloud-init shows its access step as not needed rather than making the count change.
+ */
 function StepIndicator({
-  steps,
+  template,
   current,
   reachable,
   onGo,
 }: {
-  steps: WizardStep[];
+  template: CatalogTemplate | undefined;
   current: WizardStep;
   reachable: (step: WizardStep) => boolean;
   onGo: (step: WizardStep) => void;
 }) {
   const { t } = useI18n();
-  const index = steps.indexOf(current);
+  const index = wizardSteps.indexOf(current);
   return (
     <nav aria-label={t('vms.create.steps.label')}>
       <ol className="flex flex-wrap items-center gap-x-2 gap-y-2" data-testid="vm-wizard-steps">
-        {steps.map((step, i) => {
-          const done = i < index;
+        {wizardSteps.map((step, i) => {
+          const skipped = isSkipped(step, template);
+          const done = i < index && !skipped;
           const active = step === current;
           const content = (
             <>
@@ -84,15 +91,25 @@ function StepIndicator({
                   active && 'border-primary bg-primary text-primary-foreground',
                   done && 'border-primary/40 bg-primary/10 text-primary',
                   !active && !done && 'text-muted-foreground',
+                  skipped && 'border-dashed',
                 )}
                 aria-hidden
               >
-                {done ? <Check className="size-3.5" /> : i + 1}
+                {done ? <Check className="size-3.5" /> : skipped ? <Minus className="size-3.5" /> : i + 1}
               </span>
-              <span className={cn('text-sm', active ? 'font-semibold' : 'text-muted-foreground')}>
+              <span
+                className={cn(
+                  'text-sm',
+                  active ? 'font-semibold' : 'text-muted-foreground',
+                  skipped && 'line-through decoration-muted-foreground/60',
+                )}
+              >
                 {t(`vms.create.steps.${step}`)}
               </span>
-              <span className="sr-only">{t('vms.create.steps.progress', { step: i + 1, count: steps.length })}</span>
+              <span className="sr-only">
+                {t('vms.create.steps.progress', { step: i + 1, count: wizardSteps.length })}
+                {skipped ? `, ${t('vms.create.steps.skipped')}` : null}
+              </span>
             </>
           );
           return (
@@ -100,6 +117,8 @@ function StepIndicator({
               key={step}
               className="flex items-center gap-2 after:ml-1 after:h-px after:w-6 after:bg-border last:after:hidden"
               aria-current={active ? 'step' : undefined}
+              data-skipped={skipped || undefined}
+              title={skipped ? t('vms.create.steps.skipped') : undefined}
             >
               {done && reachable(step) ? (
                 <button
@@ -256,7 +275,7 @@ export function CreateVmPage() {
       <form ref={formRef} noValidate onSubmit={onSubmit} data-testid="vm-create-form" data-step={step}>
         <Card>
           <CardContent className="space-y-6">
-            <StepIndicator steps={steps} current={step} reachable={reachable} onGo={go} />
+            <StepIndicator template={template} current={step} reachable={reachable} onGo={go} />
             <div>
               <h2 className="text-base font-semibold">{t(`vms.create.headings.${step}`)}</h2>
               <p className="text-sm text-muted-foreground">{t(`vms.create.descriptions.${step}`)}</p>

@@ -36,9 +36,17 @@ export function withTemplate(draft: Draft, template: CatalogTemplate): Draft {
   return { ...draft, templateId: template.id, ...template.defaults };
 }
 
-/** Cloud-init templates get an access step: keys and a password are only passed to them. */
+/** Every step the wizard shows, numbered the same whichever template is chosen. */
+export const wizardSteps: readonly WizardStep[] = ['template', 'configure', 'access', 'review'];
+
+/** The access step only matters to cloud-init templates (keys and a password are only passed to them). */
+export function isSkipped(step: WizardStep, template: CatalogTemplate | undefined): boolean {
+  return step === 'access' && template !== undefined && !template.cloudInit;
+}
+
+/** The steps the user goes through: the access step is passed over for other templates. */
 export function stepsFor(template: CatalogTemplate | undefined): WizardStep[] {
-  return template?.cloudInit ? ['template', 'configure', 'access', 'review'] : ['template', 'configure', 'review'];
+  return wizardSteps.filter((s) => !isSkipped(s, template));
 }
 
 /** Which step holds a field: where an error from the API is shown. */
@@ -59,7 +67,7 @@ export function draftFieldOf(path: string): DraftField | undefined {
 
 export function describers(t: Translate, format: Formatters) {
   return {
-    cores: (v: number) => formatCores(v, t, format),
+    cores: (v: number) => formatCores(v, t),
     memoryMib: (v: number) => formatMemory(v, t, format),
     diskGib: (v: number) => formatDisk(v, t, format),
   };

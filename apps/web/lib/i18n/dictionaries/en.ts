@@ -1208,6 +1208,7 @@ export const en = {
         access: 'Access',
         review: 'Review',
         progress: 'step {step} of {count}',
+        skipped: 'not needed: this template does not use cloud-init',
       },
       headings: {
         template: 'Choose a template',
@@ -1230,9 +1231,9 @@ export const en = {
       unavailable: 'Unavailable',
       name: 'Name',
       namePlaceholder: 'my-vm',
-      nameHint: 'Lower-case letters, digits and dashes, up to 63 characters: it becomes the hostname.',
+      nameRule:
+        'Letters, digits and dashes, starting and ending with a letter or digit, up to 63 characters. It becomes the hostname, in lower case.',
       nameBecomes: 'It will be named {name}.',
-      nameInvalid: 'Use letters, digits and dashes, starting and ending with a letter or digit.',
       size: 'Size',
       diskHint: 'At least the template’s disk; it can grow later but never shrink.',
       diskMin: 'At least {size}, the size of the template’s disk.',

@@ -1233,6 +1233,7 @@ export const fr: Dictionary = {
         access: 'Accès',
         review: 'Récapitulatif',
         progress: 'étape {step} sur {count}',
+        skipped: 'inutile : ce modèle n’utilise pas cloud-init',
       },
       headings: {
         template: 'Choisissez un modèle',
@@ -1256,9 +1257,9 @@ export const fr: Dictionary = {
       unavailable: 'Indisponible',
       name: 'Nom',
       namePlaceholder: 'ma-vm',
-      nameHint: 'Lettres minuscules, chiffres et tirets, 63 caractères au plus : il devient le nom d’hôte.',
+      nameRule:
+        'Lettres, chiffres et tirets, en commençant et finissant par une lettre ou un chiffre, 63 caractères au plus. Il devient le nom d’hôte, en minuscules.',
       nameBecomes: 'Elle s’appellera {name}.',
-      nameInvalid: 'Lettres, chiffres et tirets, en commençant et finissant par une lettre ou un chiffre.',
       size: 'Taille',
       diskHint: 'Au moins le disque du modèle ; il pourra grandir ensuite, jamais rétrécir.',
       diskMin: 'Au moins {size}, la taille du disque du modèle.',
