@@ -47,7 +47,7 @@ describe.skipIf(Boolean(skip))('a student', () => {
     await (await adminApi()).grant(email, 100_000);
 
     // The catalog: demo templates with their prices.
-    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Templates' }).click();
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Catalog' }).click();
     await page.waitForURL('**/templates');
     await page.getByText('Debian 12', { exact: true }).first().waitFor();
     await screenshot(page, 'templates-catalog-dark');

@@ -42,7 +42,7 @@ export const en = {
     admin: 'Administration',
     users: 'Users',
     servers: 'Servers',
-    templates: 'Templates',
+    templates: 'Catalog',
     adminTemplates: 'Templates',
     allVms: 'All VMs',
     audit: 'Audit log',
@@ -1301,7 +1301,7 @@ export const en = {
       stoppedFree: 'Free while stopped',
     },
     catalog: {
-      title: 'Templates',
+      title: 'Template catalog',
       subtitle:
         'Ready-made systems to create a virtual machine from. Prices are per hour; a running VM costs more than a stopped one.',
       manage: 'Manage templates',

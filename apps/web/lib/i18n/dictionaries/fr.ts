@@ -39,7 +39,7 @@ export const fr: Dictionary = {
     admin: 'Administration',
     users: 'Utilisateurs',
     servers: 'Serveurs',
-    templates: 'Modèles',
+    templates: 'Catalogue',
     adminTemplates: 'Modèles',
     allVms: 'Toutes les VM',
     audit: "Journal d'audit",
@@ -1331,7 +1331,7 @@ export const fr: Dictionary = {
       stoppedFree: 'Gratuit à l’arrêt',
     },
     catalog: {
-      title: 'Modèles',
+      title: 'Catalogue des modèles',
       subtitle:
         'Des systèmes prêts à l’emploi pour créer une machine virtuelle. Les prix sont horaires ; une VM en marche coûte plus qu’une VM arrêtée.',
       manage: 'Gérer les modèles',
