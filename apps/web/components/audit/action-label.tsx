@@ -1,18 +1,18 @@
 'use client';
 
-import type { AuditAction } from '@uni-manager/contracts';
+import type { AuditEvent } from '@uni-manager/contracts';
 import { Badge } from '@/components/ui/badge';
-import { useI18n } from '@/lib/i18n/i18n-provider';
 import { actionStyle } from './action-style';
+import { useActionLabel } from './event-names';
 
-/** The translated action, with the raw action name kept for copy-paste and search. */
-export function ActionBadge({ action }: { action: AuditAction }) {
-  const { dict } = useI18n();
-  const { icon: Icon, tone } = actionStyle[action];
+/** The translated action (naming the VM operation when there is one), with the raw action name kept for copy-paste and search. */
+export function ActionBadge({ event }: { event: Pick<AuditEvent, 'action' | 'details'> }) {
+  const label = useActionLabel();
+  const { icon: Icon, tone } = actionStyle[event.action];
   return (
-    <Badge tone={tone} title={action} data-action={action}>
+    <Badge tone={tone} title={event.action} data-action={event.action}>
       <Icon aria-hidden />
-      {dict.auditActions[action]}
+      {label(event)}
     </Badge>
   );
 }

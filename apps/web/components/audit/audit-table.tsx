@@ -10,20 +10,17 @@ import { useI18n } from '@/lib/i18n/i18n-provider';
 import { cn } from '@/lib/utils';
 import { ActionBadge } from './action-label';
 import { AuditEventDetails } from './audit-event-details';
+import { shortId, useEventNames, type EventNames } from './event-names';
 
 const COLUMNS = 6;
 
-function shortId(id: string): string {
-  return id.length > 12 ? `${id.slice(0, 8)}…` : id;
+function actorLabel(event: AuditEvent, names: EventNames): string | null {
+  return names.actor(event) ?? (event.actorId ? shortId(event.actorId) : null);
 }
 
-function actorLabel(event: AuditEvent): string | null {
-  return event.actorEmail ?? (event.actorId ? shortId(event.actorId) : null);
-}
-
-function Actor({ event }: { event: AuditEvent }) {
+function Actor({ event, names }: { event: AuditEvent; names: EventNames }) {
   const { t } = useI18n();
-  const label = actorLabel(event);
+  const label = actorLabel(event, names);
   if (!label) return <span className="italic text-muted-foreground">{t('common.system')}</span>;
   if (!event.actorId) return <span>{label}</span>;
   return (
@@ -33,28 +30,20 @@ function Actor({ event }: { event: AuditEvent }) {
   );
 }
 
-/** A server's name as the event recorded it (after a change, before a removal, or in a health change). */
-function serverNameOf(event: AuditEvent): string | undefined {
-  const { after, before, server } = event.details;
-  for (const snapshot of [after, before]) {
-    if (typeof snapshot === 'object' && snapshot !== null && 'name' in snapshot && typeof snapshot.name === 'string')
-      return snapshot.name;
-  }
-  return typeof server === 'string' ? server : undefined;
-}
-
-function Target({ event }: { event: AuditEvent }) {
+/** The target by name or email where it is known, its id kept beside it (shortened, whole on hover). */
+function Target({ event, names }: { event: AuditEvent; names: EventNames }) {
   const { t } = useI18n();
   if (!event.targetType && !event.targetId) return <span className="text-muted-foreground">{t('common.none')}</span>;
   const id = event.targetId ? shortId(event.targetId) : '';
-  const serverName = event.targetType === 'server' ? serverNameOf(event) : undefined;
+  const name = names.target(event);
   const body = (
     <>
       <span className="text-muted-foreground">{event.targetType}</span>
-      {serverName ? (
-        <span className="max-w-40 truncate text-xs font-medium">{serverName}</span>
-      ) : id ? (
-        <span className="font-mono text-xs">{id}</span>
+      {name ? <span className="max-w-48 truncate font-medium">{name}</span> : null}
+      {id ? (
+        <span className={cn('font-mono text-xs', name && 'text-muted-foreground')} data-testid="audit-target-id">
+          {id}
+        </span>
       ) : null}
     </>
   );
@@ -92,6 +81,7 @@ interface AuditTableProps {
 
 export function AuditTable({ events, stale, skeletonRows = 8 }: AuditTableProps) {
   const { t, format } = useI18n();
+  const names = useEventNames();
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
 
   function toggle(id: string) {
@@ -181,19 +171,19 @@ export function AuditTable({ events, stale, skeletonRows = 8 }: AuditTableProps)
                         <time dateTime={event.occurredAt}>{format.preciseDateTime(event.occurredAt)}</time>
                       </TableCell>
                       <TableCell className="hidden max-w-60 truncate @xl:table-cell">
-                        <Actor event={event} />
+                        <Actor event={event} names={names} />
                       </TableCell>
                       <TableCell className="max-w-0 @xl:max-w-none">
-                        <ActionBadge action={event.action} />
+                        <ActionBadge event={event} />
                         {/* Narrow tables drop the time and actor columns; CSS draws them here so the text is in the DOM once. */}
                         <div
                           aria-hidden
-                          data-text={`${format.preciseDateTime(event.occurredAt)} · ${actorLabel(event) ?? t('common.system')}`}
+                          data-text={`${format.preciseDateTime(event.occurredAt)} · ${actorLabel(event, names) ?? t('common.system')}`}
                           className="mt-1 truncate text-xs text-muted-foreground before:content-[attr(data-text)] @xl:hidden"
                         />
                       </TableCell>
                       <TableCell className="hidden whitespace-nowrap @2xl:table-cell">
-                        <Target event={event} />
+                        <Target event={event} names={names} />
                       </TableCell>
                       <TableCell className="hidden font-mono text-xs text-muted-foreground @4xl:table-cell">
                         {event.ip ?? t('common.none')}

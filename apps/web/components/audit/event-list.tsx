@@ -7,11 +7,13 @@ import { useI18n } from '@/lib/i18n/i18n-provider';
 import { cn } from '@/lib/utils';
 import { actionStyle, toneSurface, toneText } from './action-style';
 import { deviceLabel } from './device-label';
+import { useActionLabel } from './event-names';
 import { RelativeTime } from './event-time';
 
 /** A compact, readable list of a user's own security events. */
 export function EventList({ events, className }: { events: AuditEvent[]; className?: string }) {
-  const { t, dict } = useI18n();
+  const { t } = useI18n();
+  const actionLabel = useActionLabel();
   const { user } = useAuth();
   return (
     <ol className={cn('divide-y', className)} data-testid="event-list">
@@ -39,7 +41,7 @@ export function EventList({ events, className }: { events: AuditEvent[]; classNa
             </span>
             <div className="min-w-0 flex-1">
               <div className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-0.5">
-                <p className="text-sm font-medium">{dict.auditActions[event.action]}</p>
+                <p className="text-sm font-medium">{actionLabel(event)}</p>
                 <RelativeTime iso={event.occurredAt} className="text-xs text-muted-foreground tabular-nums" />
               </div>
               {context.length ? (

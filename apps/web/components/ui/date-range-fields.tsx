@@ -1,8 +1,9 @@
 'use client';
 
 import { FormField } from '@/components/ui/form-field';
-import { Input } from '@/components/ui/input';
+import { useT } from '@/lib/i18n/i18n-provider';
 import { cn } from '@/lib/utils';
+import { DateInput } from './date-input';
 
 interface DateRangeFieldsProps {
   /** Calendar days (YYYY-MM-DD); undefined where that end is open. */
@@ -24,7 +25,7 @@ interface DateRangeFieldsProps {
   inputClassName?: string;
 }
 
-/** Two date boxes, "from" and "to", each keeping the other's side of the calendar. */
+/** Two date boxes, "from" and "to", each keeping the other's side of the calendar, typed day first as the app writes dates. */
 export function DateRangeFields({
   from,
   to,
@@ -37,16 +38,17 @@ export function DateRangeFields({
   className,
   inputClassName,
 }: DateRangeFieldsProps) {
+  const t = useT();
   return (
     <div className={cn('grid grid-cols-2 gap-3', className)}>
       <FormField label={labels.from} error={error}>
         {(control) => (
-          <Input
+          <DateInput
             {...control}
-            type="date"
             value={from ?? ''}
             max={to}
-            onChange={(e) => (e.target.value || clearable) && onChange({ from: e.target.value || undefined })}
+            pickLabel={`${labels.from}: ${t('common.pickDate')}`}
+            onChange={(day) => (day || clearable) && onChange({ from: day || undefined })}
             data-testid={testIds.from}
             className={inputClassName}
           />
@@ -54,13 +56,13 @@ export function DateRangeFields({
       </FormField>
       <FormField label={labels.to}>
         {(control) => (
-          <Input
+          <DateInput
             {...control}
-            type="date"
             value={to ?? ''}
             min={from}
             max={max}
-            onChange={(e) => (e.target.value || clearable) && onChange({ to: e.target.value || undefined })}
+            pickLabel={`${labels.to}: ${t('common.pickDate')}`}
+            onChange={(day) => (day || clearable) && onChange({ to: day || undefined })}
             data-testid={testIds.to}
             className={inputClassName}
           />

@@ -31,6 +31,8 @@ export const en = {
     notifications: 'Notifications',
     clearSearch: 'Clear search',
     showPassword: 'Show password',
+    dateParts: { day: 'dd', month: 'mm', year: 'yyyy' },
+    pickDate: 'Choose a date',
     hidePassword: 'Hide password',
   },
   nav: {
@@ -1570,6 +1572,8 @@ export const en = {
     after: 'After',
     otherDetails: 'Other details',
     onTarget: 'target: {target}',
+    operationRequested: 'VM operation requested: {operation}',
+    operationFailed: 'VM operation failed: {operation}',
     noDetails: 'No further details were recorded.',
     empty: 'No event matches these filters.',
     emptyHint: 'Widen the date range or clear the filters.',

@@ -28,6 +28,8 @@ export const fr: Dictionary = {
     notifications: 'Notifications',
     clearSearch: 'Effacer la recherche',
     showPassword: 'Afficher le mot de passe',
+    dateParts: { day: 'jj', month: 'mm', year: 'aaaa' },
+    pickDate: 'Choisir une date',
     hidePassword: 'Masquer le mot de passe',
   },
   nav: {
@@ -1605,6 +1607,8 @@ export const fr: Dictionary = {
     after: 'Après',
     otherDetails: 'Autres détails',
     onTarget: 'cible : {target}',
+    operationRequested: 'Opération sur une VM demandée : {operation}',
+    operationFailed: 'Opération sur une VM échouée : {operation}',
     noDetails: "Aucun détail supplémentaire n'a été enregistré.",
     empty: 'Aucun événement ne correspond à ces filtres.',
     emptyHint: 'Élargissez la période ou effacez les filtres.',
