@@ -3,7 +3,7 @@
 import type { HealthRange } from '@uni-manager/contracts';
 import { ChartLine } from 'lucide-react';
 import { useId, type ReactNode } from 'react';
-import { ticksFor } from '@/components/servers/chart-data';
+import { isLongSpan, ticksFor } from '@/components/servers/chart-data';
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { QueryError } from '@/components/ui/query-error';
@@ -25,16 +25,16 @@ export const gridProps = { stroke: 'var(--border)', strokeDasharray: '3 3', vert
 export const tooltipCursor = { stroke: 'var(--muted-foreground)', strokeDasharray: '3 3' };
 export const activeDot = { r: 3.5, strokeWidth: 0 };
 
-/** The x axis: time over the range, on round local ticks; days rather than hours over a week or more. */
-export function useTimeAxis(range: HealthRange, span: { from: number; to: number }) {
+/** The x axis: time over the window (see fitSpan), on round local ticks; days rather than hours over days. */
+export function useTimeAxis(span: { from: number; to: number }) {
   const { format } = useI18n();
-  const long = range === '7d' || range === '30d';
+  const long = isLongSpan(span);
   return {
     type: 'number' as const,
     dataKey: 't',
     scale: 'time' as const,
     domain: [span.from, span.to],
-    ticks: ticksFor(range, span.from, span.to),
+    ticks: ticksFor(span.from, span.to),
     tickFormatter: (ms: number) => (long ? format.dayMonth(ms) : format.time(ms)),
     tick: axisTick,
     tickLine: false,

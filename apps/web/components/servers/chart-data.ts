@@ -121,8 +121,32 @@ export function outagesOf(points: HealthPoint[], stepMs: number): Outage[] {
 }
 
 /** Round local times for the axis: every 10 minutes over an hour, every day over a week… */
-export function ticksFor(range: HealthRange, from: number, to: number): number[] {
-  const stepMinutes = { '1h': 10, '6h': 60, '24h': 180, '7d': 1440, '30d': 1440 * 5 }[range];
+/** Tick steps, in minutes, from which the axis takes the smallest that gives at most MAX_TICKS. */
+const TICK_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 1440 * 7];
+const MAX_TICKS = 7;
+/** The shortest window drawn: a few minutes of samples are not squeezed against both edges. */
+const MIN_SPAN_MS = 15 * 60_000;
+
+/**
+ * The window a chart draws: the chosen range ending at `to`, narrowed to where
+ * the data starts when it holds less than that. Ten minutes of samples on a
+ * 24-hour range then fill the chart instead of a sliver at its right edge.
+ */
+export function fitSpan(range: HealthRange, to: number, firstAt: number | undefined): { from: number; to: number } {
+  const full = to - RANGE_MS[range];
+  if (firstAt === undefined || firstAt <= full) return { from: full, to };
+  return { from: Math.max(full, Math.min(firstAt, to - MIN_SPAN_MS)), to };
+}
+
+/** Whether the window is long enough for its ticks to name days rather than times. */
+export function isLongSpan(span: { from: number; to: number }): boolean {
+  return span.to - span.from > 2 * 86_400_000;
+}
+
+/** Round local ticks over the window: every few minutes for a short one, midnights over days. */
+export function ticksFor(from: number, to: number): number[] {
+  const minutes = (to - from) / 60_000;
+  const stepMinutes = TICK_STEPS.find((s) => minutes / s <= MAX_TICKS) ?? TICK_STEPS.at(-1)!;
   const start = new Date(from);
   if (stepMinutes >= 1440) start.setHours(0, 0, 0, 0);
   else {

@@ -36,7 +36,7 @@ import {
   latest,
   maxOf,
   niceScale,
-  RANGE_MS,
+  fitSpan,
   toChartData,
   type ChartData,
   type ChartRow,
@@ -67,7 +67,7 @@ export function HealthCharts({ serverId, range, onRangeChange }: HealthChartsPro
   const data = history.data ? toChartData(history.data) : undefined;
   // The window ends when the data was fetched: a pure "now" that moves with each refresh.
   const to = Math.max(history.dataUpdatedAt, data?.rows[data.rows.length - 1]?.t ?? 0);
-  const span = { from: to - RANGE_MS[range], to };
+  const span = fitSpan(range, to, data?.rows[0]?.t);
 
   return (
     <ChartCard
@@ -88,9 +88,9 @@ export function HealthCharts({ serverId, range, onRangeChange }: HealthChartsPro
       {(d) => (
         <>
           <Legend data={d} className="lg:col-span-2" />
-          <NodeChart data={d} range={range} span={span} metric="cpu" />
-          <NodeChart data={d} range={range} span={span} metric="mem" />
-          <LatencyChart data={d} range={range} span={span} className="lg:col-span-2" />
+          <NodeChart data={d} span={span} metric="cpu" />
+          <NodeChart data={d} span={span} metric="mem" />
+          <LatencyChart data={d} span={span} className="lg:col-span-2" />
         </>
       )}
     </ChartCard>
@@ -119,7 +119,6 @@ function Legend({ data, className }: { data: ChartData; className?: string }) {
 
 interface ChartProps {
   data: ChartData;
-  range: HealthRange;
   span: { from: number; to: number };
   className?: string;
 }
@@ -138,9 +137,9 @@ function OutageAreas({ outages }: { outages: Outage[] }) {
   ));
 }
 
-function NodeChart({ data, range, span, metric, className }: ChartProps & { metric: 'cpu' | 'mem' }) {
+function NodeChart({ data, span, metric, className }: ChartProps & { metric: 'cpu' | 'mem' }) {
   const { t, format } = useI18n();
-  const xAxis = useTimeAxis(range, span);
+  const xAxis = useTimeAxis(span);
   const keyOf = (node: string) => `${metric}:${node}` as const;
   const hasValues = data.nodes.some((node) => latest(data.rows, keyOf(node)) !== null);
   const scale = niceScale(maxOf(data.rows, data.nodes.map(keyOf)), { floor: 5, limit: 100 });
@@ -201,9 +200,9 @@ function NodeChart({ data, range, span, metric, className }: ChartProps & { metr
   );
 }
 
-function LatencyChart({ data, range, span, className }: ChartProps) {
+function LatencyChart({ data, span, className }: ChartProps) {
   const { t, format } = useI18n();
-  const xAxis = useTimeAxis(range, span);
+  const xAxis = useTimeAxis(span);
   const gradientId = useId().replace(/:/g, '');
   const last = latest(data.rows, 'latency');
   const scale = niceScale(maxOf(data.rows, ['latency']), { floor: 10 });
