@@ -1,6 +1,6 @@
 'use client';
 
-import { metricsRanges, type VmMetrics } from '@uni-manager/contracts';
+import { metricsRanges, type PowerState, type VmMetrics } from '@uni-manager/contracts';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useId } from 'react';
 import {
@@ -25,12 +25,13 @@ import {
   useTimeAxis,
   valueAxis,
 } from '@/components/charts/chart-kit';
-import { niceScale, RANGE_MS } from '@/components/servers/chart-data';
+import { fitSpan, niceScale } from '@/components/servers/chart-data';
 import { queryKeys } from '@/lib/api/query-keys';
 import { fetchVmMetrics, type MetricsRange } from '@/lib/api/vms';
 import { useI18n } from '@/lib/i18n/i18n-provider';
 
 const REFRESH_MS = 60_000;
+const FIRST_SAMPLES_MS = 10_000;
 const GIB = 1024 ** 3;
 
 interface Row {
@@ -82,21 +83,27 @@ export function toVmChartData(metrics: VmMetrics, to: number): VmChartData {
 
 interface VmChartsProps {
   vmId: string;
+  /** The VM's power state as the page knows it: when it changes, the charts are fetched again. */
+  powerState: PowerState;
   range: MetricsRange;
   onRangeChange: (range: MetricsRange) => void;
 }
 
-export function VmCharts({ vmId, range, onRangeChange }: VmChartsProps) {
+export function VmCharts({ vmId, powerState, range, onRangeChange }: VmChartsProps) {
   const { t } = useI18n();
   const metrics = useQuery({
-    queryKey: queryKeys.vmMetrics(vmId, range),
+    // Keyed by the power state: the charts of a VM that just started do not keep saying it is off.
+    queryKey: queryKeys.vmMetrics(vmId, range, powerState),
     queryFn: ({ signal }) => fetchVmMetrics(vmId, range, signal),
     placeholderData: keepPreviousData,
-    refetchInterval: REFRESH_MS,
+    // Running without samples yet: the first ones come within a monitoring cycle, so look again soon.
+    refetchInterval: (q) =>
+      powerState === 'running' && q.state.data?.samples.length === 0 ? FIRST_SAMPLES_MS : REFRESH_MS,
   });
   const lastSample = metrics.data?.samples.at(-1);
   const to = Math.max(metrics.dataUpdatedAt, lastSample ? Date.parse(lastSample.at) : 0);
-  const span = { from: to - RANGE_MS[range], to };
+  const first = metrics.data?.samples.reduce((min, s) => Math.min(min, Date.parse(s.at)), Infinity);
+  const span = fitSpan(range, to, first === undefined || first === Infinity ? undefined : first);
   const data = metrics.data ? toVmChartData(metrics.data, to) : undefined;
 
   return (
@@ -122,8 +129,8 @@ export function VmCharts({ vmId, range, onRangeChange }: VmChartsProps) {
               {t('vms.charts.offLegend')}
             </p>
           ) : null}
-          <MetricChart data={d} range={range} span={span} metric="cpu" />
-          <MetricChart data={d} range={range} span={span} metric="mem" />
+          <MetricChart data={d} span={span} metric="cpu" />
+          <MetricChart data={d} span={span} metric="mem" />
         </>
       )}
     </ChartCard>
@@ -132,17 +139,15 @@ export function VmCharts({ vmId, range, onRangeChange }: VmChartsProps) {
 
 function MetricChart({
   data,
-  range,
   span,
   metric,
 }: {
   data: VmChartData;
-  range: MetricsRange;
   span: { from: number; to: number };
   metric: 'cpu' | 'mem';
 }) {
   const { t, format } = useI18n();
-  const xAxis = useTimeAxis(range, span);
+  const xAxis = useTimeAxis(span);
   const gradientId = useId().replace(/:/g, '');
   const color = metric === 'cpu' ? 'var(--chart-1)' : 'var(--chart-2)';
   const show = (v: number) =>

@@ -18,6 +18,7 @@ import { queryKeys } from '@/lib/api/query-keys';
 import { fetchVm, type MetricsRange } from '@/lib/api/vms';
 import { useAuth } from '@/lib/auth/use-auth';
 import { useI18n, useT } from '@/lib/i18n/i18n-provider';
+import { LIVE_SAFETY_POLL_MS, useFallbackPoll } from '@/lib/live/live-provider';
 import { readParam, useSearchState } from '@/lib/use-search-state';
 import { BUSY_REFRESH_MS, IDLE_REFRESH_MS, isBusy } from './refresh';
 import { VmActionBar } from './vm-action-bar';
@@ -92,10 +93,12 @@ export function VmDetailPage({ id }: { id: string }) {
   const isAdmin = useAuth().user?.role === 'admin';
   const [search, setSearch] = useSearchState(parseSearch, serializeSearch);
   const { run, dialogs, busyId } = useVmActions({ onDeleted: () => router.push('/vms') });
+  const poll = useFallbackPoll();
   const query = useQuery({
     queryKey: queryKeys.vm(id),
     queryFn: ({ signal }) => fetchVm(id, signal),
-    refetchInterval: (q) => (q.state.data && isBusy(q.state.data) ? BUSY_REFRESH_MS : IDLE_REFRESH_MS),
+    refetchInterval: (q) =>
+      poll(q.state.data && isBusy(q.state.data) ? BUSY_REFRESH_MS : IDLE_REFRESH_MS, LIVE_SAFETY_POLL_MS),
   });
 
   // The operation seen running on this visit stays on screen when it ends, so its outcome is not missed.
@@ -179,11 +182,12 @@ export function VmDetailPage({ id }: { id: string }) {
         {vm.status !== 'deleted' ? (
           <VmCharts
             vmId={vm.id}
+            powerState={vm.powerState}
             range={search.range}
             onRangeChange={(range) => setSearch({ range }, { replace: true })}
           />
         ) : null}
-        <VmTimeline vmId={vm.id} refetchInterval={busy ? BUSY_REFRESH_MS : IDLE_REFRESH_MS * 3} />
+        <VmTimeline vmId={vm.id} refetchInterval={poll(busy ? BUSY_REFRESH_MS : IDLE_REFRESH_MS * 3)} />
       </div>
       {dialogs}
     </>

@@ -7,6 +7,7 @@ import { Badge } from '@/components/ui/badge';
 import { useMoney } from '@/components/billing/money';
 import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
 import { useI18n } from '@/lib/i18n/i18n-provider';
+import { useNow } from '@/lib/use-now';
 import { cn } from '@/lib/utils';
 import { formatAmount, formatCores, formatMemory, formatSize, priceFor, type PricePeriod } from './vm-format';
 
@@ -33,6 +34,18 @@ export function PendingBadge({ vm }: { vm: Vm }) {
     <Badge tone="warning" title={t('vms.detail.pendingHint')} data-testid="vm-pending">
       {t('vms.detail.pending', { size: parts.join(' · ') })}
     </Badge>
+  );
+}
+
+/** The uptime Proxmox reported, counted on from when it reported it. */
+function Uptime({ usage }: { usage: NonNullable<Vm['usage']> }) {
+  const { format } = useI18n();
+  const now = useNow();
+  const seconds = usage.uptimeSeconds + Math.max(0, (now - Date.parse(usage.at)) / 1000);
+  return (
+    <span className="tabular-nums" data-testid="vm-uptime">
+      {format.duration(seconds)}
+    </span>
   );
 }
 
@@ -67,7 +80,7 @@ export function VmDetailsCard({ vm, isAdmin, className }: { vm: Vm; isAdmin: boo
           </Item>
           <Item label={t('vms.detail.uptime')}>
             {usage ? (
-              format.duration(usage.uptimeSeconds)
+              <Uptime usage={usage} />
             ) : vm.powerState === 'running' ? (
               none
             ) : (

@@ -46,7 +46,9 @@ export const queryKeys = {
   vmList: (query: ListVmsQuery) => ['vms', 'list', query] as const,
   vm: (id: string) => ['vms', 'detail', id] as const,
   vmOperations: (id: string, page: number) => ['vms', 'detail', id, 'operations', page] as const,
-  vmMetrics: (id: string, range: string) => ['vms', 'detail', id, 'metrics', range] as const,
+  /** With the power state the page knows: a start or a stop fetches the charts again at once. */
+  vmMetrics: (id: string, range: string, powerState?: string) =>
+    ['vms', 'detail', id, 'metrics', range, powerState] as const,
   adminVms: (query: AdminListVmsQuery) => ['vms', 'admin', query] as const,
   /** What users may create VMs from; under ['templates'] so a template change refreshes it. */
   catalog: ['templates', 'catalog'] as const,
