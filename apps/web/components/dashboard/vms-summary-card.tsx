@@ -10,26 +10,48 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { queryKeys } from '@/lib/api/query-keys';
 import { fetchVms } from '@/lib/api/vms';
 import { useI18n } from '@/lib/i18n/i18n-provider';
+import { LIVE_SAFETY_POLL_MS, useFallbackPoll } from '@/lib/live/live-provider';
 import { cn } from '@/lib/utils';
 
-/** A count of the caller's VMs, optionally in one power state: one row fetched, the total is the answer. */
-function useVmCount(powerState?: PowerState) {
-  const query = { page: 1, pageSize: 1, powerState, sort: 'createdAt', order: 'desc' } as const;
+/** As many as one page may hold: a user's VM quota (5 by default) is far below it. */
+const COUNT_PAGE = 100;
+
+/**
+ * The caller's VMs counted by power state from one request. The API has no
+ * count endpoint; one page of up to 100 VMs gives the total and, when it holds
+ * them all, the running and stopped counts. Beyond that only the total is
+ * certain, and the other two are left out rather than shown too low.
+ */
+function useVmCounts() {
+  const query = { page: 1, pageSize: COUNT_PAGE, sort: 'createdAt', order: 'desc' } as const;
+  const poll = useFallbackPoll();
   return useQuery({
     queryKey: queryKeys.vmList(query),
     queryFn: ({ signal }) => fetchVms(query, signal),
-    select: (page) => page.total,
-    refetchInterval: 30_000,
+    select: (page) => {
+      const complete = page.items.length >= page.total;
+      const count = (state: PowerState) =>
+        complete ? page.items.filter((vm) => vm.powerState === state).length : null;
+      return { total: page.total, running: count('running'), stopped: count('stopped') };
+    },
+    refetchInterval: poll(30_000, LIVE_SAFETY_POLL_MS),
   });
 }
 
-function Count({ label, value, tone }: { label: string; value: number | undefined; tone?: string }) {
-  const { format } = useI18n();
+/** `undefined` while loading; `null` when it cannot be counted from what was fetched. */
+function Count({ label, value, tone }: { label: string; value: number | null | undefined; tone?: string }) {
+  const { t, format } = useI18n();
   return (
     <div className="rounded-lg border p-3">
       <dt className="text-xs text-muted-foreground">{label}</dt>
       <dd className={cn('mt-1 text-2xl font-semibold tabular-nums', tone)}>
-        {value === undefined ? <Skeleton className="h-7 w-8" /> : format.number(value)}
+        {value === undefined ? (
+          <Skeleton className="h-7 w-8" />
+        ) : value === null ? (
+          <span className="text-muted-foreground">{t('common.none')}</span>
+        ) : (
+          format.number(value)
+        )}
       </dd>
     </div>
   );
@@ -37,9 +59,8 @@ function Count({ label, value, tone }: { label: string; value: number | undefine
 
 export function VmsSummaryCard() {
   const { t } = useI18n();
-  const total = useVmCount();
-  const running = useVmCount('running');
-  const stopped = useVmCount('stopped');
+  const counts = useVmCounts();
+  const total = counts.data?.total;
 
   return (
     <Card aria-labelledby="vms-summary-title" data-testid="vms-summary">
@@ -48,7 +69,7 @@ export function VmsSummaryCard() {
         <CardDescription>{t('dashboard.vms.description')}</CardDescription>
       </CardHeader>
       <CardContent>
-        {total.data === 0 ? (
+        {total === 0 ? (
           <div className="flex flex-col items-start gap-3">
             <p className="text-sm text-muted-foreground">{t('dashboard.vms.empty')}</p>
             <Button asChild size="sm" data-testid="dashboard-create-vm">
@@ -60,9 +81,9 @@ export function VmsSummaryCard() {
           </div>
         ) : (
           <dl className="grid grid-cols-3 gap-3">
-            <Count label={t('dashboard.vms.total')} value={total.data} />
-            <Count label={t('dashboard.vms.running')} value={running.data} tone="text-success" />
-            <Count label={t('dashboard.vms.stopped')} value={stopped.data} />
+            <Count label={t('dashboard.vms.total')} value={total} />
+            <Count label={t('dashboard.vms.running')} value={counts.data?.running} tone="text-success" />
+            <Count label={t('dashboard.vms.stopped')} value={counts.data?.stopped} />
           </dl>
         )}
       </CardContent>
