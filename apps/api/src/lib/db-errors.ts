@@ -9,3 +9,12 @@ export function sqlState(e: unknown): string | undefined {
 }
 
 export const isUniqueViolation = (e: unknown) => sqlState(e) === '23505';
+
+/**
+ * A deadlock victim (40P01) or a serialization failure (40001): nothing was
+ * written, and the same transaction run again normally succeeds.
+ */
+export const isRetryableConflict = (e: unknown) => {
+  const state = sqlState(e);
+  return state === '40P01' || state === '40001';
+};

@@ -185,6 +185,17 @@ export async function chargeUpTo(
   return { vms: Number(want.vms), transfers: Number(got.n), amount, waived: Number(want.waived ?? 0) };
 }
 
+/**
+ * The first statement of a transaction that may change a VM's rate (its
+ * state, size or prices). The rate trigger takes the billing lock shared
+ * anyway, but only once the row is locked; a cycle holding the lock
+ * exclusively and waiting on that row would then deadlock with it. Taken
+ * first, before any row lock, the order is the cycle's: lock, then rows.
+ */
+export async function enterRateChange(tx: Executor) {
+  await tx.execute(sql`select pg_advisory_xact_lock_shared(${BILLING_LOCK})`);
+}
+
 /** The transaction preamble every metering step needs. */
 export async function enterBilling(tx: Executor, exclusive: boolean) {
   await tx.execute(sql`set local time zone 'UTC'`);

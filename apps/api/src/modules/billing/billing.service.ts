@@ -17,6 +17,7 @@ import {
 import { and, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db, Executor } from '../../db/client.js';
 import { billingRuns, users, vmMeters, vmOperations, type BillingRunRow } from '../../db/schema/index.js';
+import { isRetryableConflict } from '../../lib/db-errors.js';
 import type { LivePublisher } from '../live/live.publisher.js';
 import type { OperationQueue } from '../../jobs/operation-queue.js';
 import type { Clock } from '../../lib/clock.js';
@@ -220,41 +221,53 @@ export function createBillingService(deps: BillingServiceDeps) {
     const id = randomUUID();
     const started = performance.now();
     try {
-      const run = await db.transaction(async (tx) => {
-        await enterBilling(tx, true);
-        const r = await chargeUpTo(tx, at, s.monthlyCapHours);
-        const durationMs = Math.round(performance.now() - started);
-        const [row] = await tx
-          .insert(billingRuns)
-          .values({
-            id,
-            periodEnd: at,
-            startedAt: now,
-            finishedAt: clock.now(),
-            durationMs,
-            status: 'succeeded',
-            trigger: opts.trigger,
-            vms: r.vms,
-            transfers: r.transfers,
-            amount: r.amount,
-          })
-          .returning();
-        // One audit entry for the whole cycle: the ledger is the per-VM record.
-        if (r.transfers > 0 || r.waived > 0) {
-          await appendAudit(
-            tx,
-            {
-              ...SYSTEM,
-              action: 'billing.cycle',
-              targetType: 'billing_run',
-              targetId: id,
-              details: { periodEnd: at.toISOString(), ...r, durationMs, trigger: opts.trigger },
-            },
-            clock.now(),
-          );
+      // A deadlock victim wrote nothing: the cycle is idempotent, so it simply runs again.
+      const once = () =>
+        db.transaction(async (tx) => {
+          await enterBilling(tx, true);
+          const r = await chargeUpTo(tx, at, s.monthlyCapHours);
+          const durationMs = Math.round(performance.now() - started);
+          const [row] = await tx
+            .insert(billingRuns)
+            .values({
+              id,
+              periodEnd: at,
+              startedAt: now,
+              finishedAt: clock.now(),
+              durationMs,
+              status: 'succeeded',
+              trigger: opts.trigger,
+              vms: r.vms,
+              transfers: r.transfers,
+              amount: r.amount,
+            })
+            .returning();
+          // One audit entry for the whole cycle: the ledger is the per-VM record.
+          if (r.transfers > 0 || r.waived > 0) {
+            await appendAudit(
+              tx,
+              {
+                ...SYSTEM,
+                action: 'billing.cycle',
+                targetType: 'billing_run',
+                targetId: id,
+                details: { periodEnd: at.toISOString(), ...r, durationMs, trigger: opts.trigger },
+              },
+              clock.now(),
+            );
+          }
+          return row!;
+        });
+      let run: BillingRunRow;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          run = await once();
+          break;
+        } catch (e) {
+          if (attempt >= 3 || !isRetryableConflict(e)) throw e;
+          log.warn({ runId: id, attempt }, 'billing cycle crossed another transaction; running it again');
         }
-        return row!;
-      });
+      }
       log.info({ runId: id, ...runOf(run) }, 'billing cycle done');
       return runOf(run);
     } catch (e) {

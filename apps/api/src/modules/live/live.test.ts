@@ -10,6 +10,7 @@ import {
   type TestApp,
   type TestDatabase,
 } from '../../test/harness.js';
+import { openStream as openSse, type Frame } from '../../test/sse.js';
 import { FAST_OPERATIONS, addSimulatorServer, fastSimulator, seedTemplate, settle } from '../../test/vm-fixtures.js';
 
 /**
@@ -43,68 +44,12 @@ afterAll(async () => {
   await sim?.close();
 });
 
-interface Frame {
-  event: string;
-  data: Record<string, unknown>;
-}
-
-/** A reader of the stream as a browser's fetch sees it, collecting every frame. */
 async function openStream(c: Client) {
-  const ac = new AbortController();
-  const res = await fetch(`${base}/api/v1/me/stream`, {
-    headers: { ...auth(c), accept: 'text/event-stream' },
-    signal: ac.signal,
-  });
-  expect(res.status).toBe(200);
-  expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
-  expect(res.headers.get('x-request-id')).toBeTruthy();
-  expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-  const frames: Frame[] = [];
-  let ended = false;
-  const waiters: (() => void)[] = [];
-  void (async () => {
-    const decoder = new TextDecoder();
-    let buf = '';
-    try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buf += decoder.decode(chunk, { stream: true });
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event && data) frames.push({ event, data: JSON.parse(data) });
-          for (const w of waiters.splice(0)) w();
-        }
-      }
-    } catch {
-      // aborted
-    }
-    ended = true;
-    for (const w of waiters.splice(0)) w();
-  })();
-  return {
-    frames,
-    get ended() {
-      return ended;
-    },
-    /** Resolves with the first frame (from now on, or already received) that matches. */
-    async waitFor(pred: (f: Frame) => boolean, timeoutMs = 10_000): Promise<Frame> {
-      const until = Date.now() + timeoutMs;
-      for (;;) {
-        const hit = frames.find(pred);
-        if (hit) return hit;
-        if (ended) throw new Error(`stream ended without it; got ${JSON.stringify(frames)}`);
-        if (Date.now() > until) throw new Error(`timed out; got ${JSON.stringify(frames)}`);
-        await new Promise<void>((r) => {
-          waiters.push(r);
-          setTimeout(r, 100);
-        });
-      }
-    },
-    close: () => ac.abort(),
-  };
+  const s = await openSse(`${base}/api/v1/me/stream`, c.token);
+  expect(s.response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  expect(s.response.headers.get('x-request-id')).toBeTruthy();
+  expect(s.response.headers.get('x-content-type-options')).toBe('nosniff');
+  return s;
 }
 
 describe('GET /me/stream', () => {
@@ -181,8 +126,7 @@ describe('GET /me/stream', () => {
     expect(res.statusCode, res.body).toBe(200);
     const end = await s.waitFor((f) => f.event === 'end');
     expect(end.data).toMatchObject({ code: 'ACCOUNT_SUSPENDED' });
-    await s.waitFor(() => s.ended, 5_000).catch(() => undefined);
-    expect(s.ended).toBe(true);
+    await s.waitEnded();
     // And the very next request is refused, though the principal was cached a moment ago.
     const next = await t.app.inject({ url: '/api/v1/me', headers: auth(carol) });
     expect(next.statusCode).toBe(403);

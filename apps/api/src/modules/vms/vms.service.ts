@@ -40,6 +40,7 @@ import { appendAudit } from '../audit/audit.repo.js';
 import type { LivePublisher } from '../live/live.publisher.js';
 import type { TemplatesService } from '../templates/templates.service.js';
 import type { BillingService } from '../billing/billing.service.js';
+import { enterRateChange } from '../billing/billing.meter.js';
 import { getAccessibleVm } from './vms.access.js';
 import { getOperationView, getVmView, listOperations, listVms } from './vms.repo.js';
 
@@ -360,6 +361,8 @@ export function createVmsService(deps: VmsServiceDeps) {
     let target: { id: string; ownerId: string; status: VmRow['status']; powerState: VmRow['powerState'] } | null = null;
     await db
       .transaction(async (tx) => {
+        // A delete changes the VM's rate: the billing lock comes before the row's (see enterRateChange).
+        await enterRateChange(tx);
         const vm = await getAccessibleVm(tx, actor, id, { forUpdate: true });
         target = vm;
         if (vm.status === 'provisioning' || vm.status === 'deleting') {

@@ -11,6 +11,7 @@ import type { Clock } from '../../../lib/clock.js';
 import type { SecretBox } from '../../../lib/crypto/secret-box.js';
 import type { Logger } from '../../../lib/logger.js';
 import { appendAudit } from '../../audit/audit.repo.js';
+import { enterRateChange } from '../../billing/billing.meter.js';
 import type { LivePublisher } from '../../live/live.publisher.js';
 import type { ServersService } from '../../servers/servers.service.js';
 import { handlers } from './handlers.js';
@@ -71,6 +72,7 @@ export async function applyVmPatch(
   now: Date,
   source: 'operation' | 'reconcile' | 'admin',
 ): Promise<VmRow> {
+  await enterRateChange(tx);
   const [before] = await tx.select().from(vms).where(eq(vms.id, vmId)).for('update');
   if (!before) throw new Error(`vm ${vmId} vanished`);
   const [after] = await tx
@@ -169,6 +171,7 @@ export function createOperationEngine(deps: OperationEngineDeps) {
       async setVm(patch, outer) {
         if (signal.aborted) throw signal.reason;
         const write = async (tx: Tx) => {
+          await enterRateChange(tx);
           const [held] = await tx.select({ id: vmOperations.id }).from(vmOperations).where(mine(op.id)).for('update');
           if (!held) throw new LeaseLost(op.id);
           return applyVmPatch(tx, current.id, patch, clock.now(), 'operation');
@@ -225,6 +228,7 @@ export function createOperationEngine(deps: OperationEngineDeps) {
     // Secrets the operation carried (a cloud-init password) go once it is over.
     const { passwordSealed: _dropped, ...state } = op.state as Record<string, unknown>;
     const ended = await db.transaction(async (tx) => {
+      await enterRateChange(tx);
       const [row] = await tx
         .update(vmOperations)
         .set({

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '@uni-manager/contracts';
+import { isRetryableConflict } from '../../../lib/db-errors.js';
 import { ProxmoxError } from '../../../integrations/proxmox/errors.js';
 import { isAppError } from '../../../lib/errors.js';
 
@@ -84,5 +85,7 @@ export function classifyFailure(e: unknown): Classified {
     }
   }
   if (isAppError(e)) return { transient: false, code: e.code, message: e.message };
+  // The database gave up on a transaction that crossed another (a billing cycle, say): try again.
+  if (isRetryableConflict(e)) return { transient: true, code: 'INTERNAL', message: 'The database was busy; retrying' };
   return { transient: false, code: 'INTERNAL', message: 'An internal error stopped this operation' };
 }

@@ -1,0 +1,219 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { RunningSimulator } from '@uni-manager/pve-sim';
+import { eq, sql } from 'drizzle-orm';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgres, type Database } from './db/client.js';
+import { templateSources, templates, users, vmOperations } from './db/schema/index.js';
+import { env, STRONG_PASSWORD } from './test/harness.js';
+import { startCluster, type Cluster } from './test/cluster.js';
+import { checkCluster, clusterCall as call, runMixedLoad, type Account } from './test/cluster-load.js';
+import { openStream } from './test/sse.js';
+import { fastSimulator } from './test/vm-fixtures.js';
+
+/**
+ * Two API processes and two worker processes started together on an empty
+ * PostgreSQL database and one Redis, behind one address; a mixed load; one
+ * API and one worker killed with SIGKILL half-way. Afterwards everything the
+ * platform promises must still hold.
+ */
+const ADMIN_EMAIL = 'root@cluster.test';
+const ADMIN_PASSWORD = 'cluster-Admin-passphrase-42';
+
+let dbName: string;
+let database: Database;
+let sim: RunningSimulator;
+let cluster: Cluster;
+let admin: Account;
+let templateId: string;
+
+async function admin_(sqlText: string) {
+  const c = new pg.Client({ connectionString: env.databaseUrl });
+  await c.connect();
+  try {
+    await c.query(sqlText);
+  } finally {
+    await c.end();
+  }
+}
+
+async function signIn(base: string, email: string, password: string): Promise<Account> {
+  const r = await call(base, null, 'POST', '/auth/login', { email, password });
+  expect(r.status, JSON.stringify(r.json)).toBe(200);
+  return { userId: (r.json!.user as { id: string }).id, token: r.json!.accessToken as string };
+}
+
+async function newUser(base: string, tag: string): Promise<Account> {
+  const email = `${tag}-${randomBytes(3).toString('hex')}@cluster.test`;
+  const r = await call(base, null, 'POST', '/auth/register', {
+    email,
+    displayName: tag,
+    password: STRONG_PASSWORD,
+  });
+  expect(r.status, JSON.stringify(r.json)).toBe(201);
+  return { userId: (r.json!.user as { id: string }).id, token: r.json!.accessToken as string };
+}
+
+beforeAll(async () => {
+  if (!env.databaseUrl || !env.redisUrl) throw new Error('this test needs TEST_DATABASE_URL and TEST_REDIS_URL');
+  dbName = `um_cluster_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await admin_(`create database ${dbName}`);
+  const url = new URL(env.databaseUrl);
+  url.pathname = `/${dbName}`;
+  sim = await fastSimulator({ nodes: 3 });
+  cluster = await startCluster({
+    databaseUrl: url.toString(),
+    redisUrl: env.redisUrl,
+    env: {
+      REDIS_KEY_PREFIX: `umcluster:${randomBytes(4).toString('hex')}:`,
+      ADMIN_EMAIL,
+      ADMIN_PASSWORD,
+      INITIAL_CREDITS: '100000000',
+      RATE_LIMIT_ENABLED: 'false',
+      PASSWORD_HASH_MEMORY_KIB: '1024',
+      PASSWORD_HASH_ITERATIONS: '1',
+      OPERATION_LEASE: '10',
+      OPERATION_SWEEP_INTERVAL: '5',
+      OPERATION_POLL_MS: '50',
+      OPERATION_RETRY_BASE_MS: '200',
+      RECONCILE_INTERVAL: '5',
+      VM_LIMIT_PER_USER: '10',
+      LOG_LEVEL: 'info',
+    },
+  });
+  database = openPostgres(url.toString(), { poolMax: 4 });
+  admin = await signIn(cluster.url, ADMIN_EMAIL, ADMIN_PASSWORD);
+  const server = await call(cluster.url, admin.token, 'POST', '/admin/servers', {
+    name: 'Sim',
+    url: sim.url,
+    tokenId: sim.tokens.admin.id,
+    tokenSecret: sim.tokens.admin.secret,
+    tls: { fingerprint: sim.fingerprint },
+  });
+  expect(server.status, JSON.stringify(server.json)).toBe(201);
+  const serverId = server.json!.id as string;
+  templateId = randomUUID();
+  await database.db.insert(templates).values({
+    id: templateId,
+    name: 'Debian (cluster)',
+    osLabel: 'Debian 12',
+    osIcon: 'debian',
+    cores: 1,
+    memoryMib: 512,
+    diskGib: 3,
+    minCores: 1,
+    maxCores: 4,
+    minMemoryMib: 512,
+    maxMemoryMib: 4096,
+    maxDiskGib: 50,
+    cloudInit: true,
+    priceRunningPerHour: 500,
+    priceStoppedPerHour: 100,
+    visibility: 'public',
+  });
+  // The simulator's Debian template VM on every node.
+  const sources = sim.control.state().vms.filter((v) => v.template && v.name === 'debian-12-cloud');
+  await database.db.insert(templateSources).values(
+    sources.map((s) => ({
+      id: randomUUID(),
+      templateId,
+      serverId,
+      node: s.node,
+      vmid: s.vmid,
+      cloneMode: 'linked' as const,
+      storage: null,
+    })),
+  );
+}, 180_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+  await database?.close();
+  await sim?.close();
+  if (dbName) await admin_(`drop database if exists ${dbName} with (force)`);
+}, 60_000);
+
+describe('several API and worker processes on one database and one Redis', () => {
+  it('all four, started together on an empty database, came up, with one administrator', async () => {
+    const admins = await database.db.select({ id: users.id }).from(users).where(eq(users.role, 'admin'));
+    expect(admins).toHaveLength(1);
+    const announced = cluster.apis.filter((a) => a.output.join('').includes('First start')).length;
+    expect(announced).toBe(1);
+    for (const p of [...cluster.apis, ...cluster.workers]) expect(p.child.exitCode).toBeNull();
+  });
+
+  it('a suspension made on one instance is refused on the other at the very next request', async () => {
+    const [a, b] = cluster.apis;
+    for (let i = 0; i < 5; i++) {
+      const u = await newUser(cluster.url, `susp${i}`);
+      // Instance b has the principal cached...
+      expect((await call(b!.url!, u.token, 'GET', '/me')).status).toBe(200);
+      expect((await call(b!.url!, u.token, 'GET', '/me')).status).toBe(200);
+      // ...and instance a suspends the account.
+      const r = await call(a!.url!, admin.token, 'POST', `/admin/users/${u.userId}/suspend`, { reason: 'Abuse' });
+      expect(r.status, JSON.stringify(r.json)).toBe(200);
+      const next = await call(b!.url!, u.token, 'GET', '/me');
+      expect(next.status).toBe(403);
+      expect((next.json!.error as { code: string }).code).toBe('ACCOUNT_SUSPENDED');
+    }
+  });
+
+  it('an operation finished by a worker reaches a stream on the other API instance within a second', async () => {
+    const [a, b] = cluster.apis;
+    const u = await newUser(cluster.url, 'live');
+    const other = await newUser(cluster.url, 'other');
+    const stream = await openStream(`${b!.url}/api/v1/me/stream`, u.token);
+    const otherStream = await openStream(`${b!.url}/api/v1/me/stream`, other.token);
+    await stream.waitFor((f) => f.event === 'hello');
+    const created = await call(a!.url!, u.token, 'POST', '/vms', { templateId, name: 'live-across' });
+    expect(created.status, JSON.stringify(created.json)).toBe(202);
+    const vmId = (created.json!.vm as { id: string }).id;
+    const opId = (created.json!.operation as { id: string }).id;
+    const done = await stream.waitFor(
+      (f) =>
+        f.event === 'vm' &&
+        f.data.vmId === vmId &&
+        (f.data.operation as { status: string } | null)?.status === 'succeeded',
+      60_000,
+    );
+    const [op] = await database.db.select().from(vmOperations).where(eq(vmOperations.id, opId));
+    const lagMs = done.receivedAt - op!.finishedAt!.getTime();
+    expect(lagMs).toBeLessThan(1000);
+    expect(done.data).toMatchObject({ status: 'active', powerState: 'running' });
+    expect(otherStream.frames.filter((f) => f.event === 'vm')).toEqual([]);
+    stream.close();
+    otherStream.close();
+  }, 90_000);
+
+  it('keeps every promise through a mixed load with one API and one worker killed half-way', async () => {
+    const accounts = await Promise.all(Array.from({ length: 6 }, (_, i) => newUser(cluster.url, `load${i}`)));
+    const stats = await runMixedLoad({
+      base: cluster.url,
+      admin,
+      users: accounts,
+      templateId,
+      durationMs: 24_000,
+      midway: async () => {
+        await Promise.all([cluster.kill(cluster.apis[0]!), cluster.kill(cluster.workers[0]!)]);
+      },
+    });
+    expect(stats.accepted.length).toBeGreaterThan(10);
+    const checks = await checkCluster({ db: database.db, sim, cluster, accepted: stats.accepted });
+    // What the processes logged as errors, to read beside a failed check.
+    const errors = [...cluster.apis, ...cluster.workers].flatMap((p) =>
+      p.output
+        .join('')
+        .split('\n')
+        .filter((l) => /"level":(50|60)/.test(l))
+        .map((l) => `${p.name}: ${l.slice(0, 1500)}`),
+    );
+    const report = [...checks.lines.map((l) => `${l.ok ? 'ok  ' : 'FAIL'} ${l.text}`), ...errors].join('\n');
+    expect(checks.ok, report).toBe(true);
+    // The survivors carried on: the API still answers through the one address.
+    expect((await call(cluster.url, admin.token, 'GET', '/me')).status).toBe(200);
+    const { rows } = (await database.db.execute(sql`select count(*)::int as n from vm_operations`)) as unknown as {
+      rows: { n: number }[];
+    };
+    expect(rows[0]!.n).toBeGreaterThanOrEqual(stats.accepted.length);
+  }, 240_000);
+});
