@@ -141,7 +141,7 @@ export async function checkCluster(opts: {
 
   // Operations a killed worker held are re-driven once their lease runs out.
   const until = Date.now() + (opts.settleTimeoutMs ?? 120_000);
-  let open = 0;
+  let open: number;
   for (;;) {
     const { rows } = await query<{ n: number }>(
       db,

@@ -47,7 +47,16 @@ export interface AuditEntry {
  * sealer links it into the chain once it has committed.
  */
 export async function appendAudit(tx: Executor, entry: AuditEntry, now: Date): Promise<void> {
-  await tx.insert(auditLog).values({
+  await tx.insert(auditLog).values(auditRow(entry, now));
+}
+
+/** Several events in one statement, in the order given: what appendAudit writes for each. */
+export async function appendAudits(tx: Executor, entries: AuditEntry[], now: Date): Promise<void> {
+  if (entries.length) await tx.insert(auditLog).values(entries.map((e) => auditRow(e, now)));
+}
+
+function auditRow(entry: AuditEntry, now: Date) {
+  return {
     // Millisecond precision: what JavaScript can represent is what gets hashed.
     occurredAt: new Date(Math.floor(now.getTime())),
     actorId: entry.actorId ?? null,
@@ -59,7 +68,7 @@ export async function appendAudit(tx: Executor, entry: AuditEntry, now: Date): P
     userAgent: entry.userAgent?.slice(0, 512) ?? null,
     requestId: entry.requestId ?? null,
     details: entry.details ?? {},
-  });
+  };
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   type TestApp,
   type TestDatabase,
 } from '../../test/harness.js';
+import { recordStatements } from '../../test/statements.js';
 import { addSimulatorServer, fastSimulator } from '../../test/vm-fixtures.js';
 
 let sim: RunningSimulator;
@@ -84,7 +85,7 @@ const historyOf = async (vm: VmRow) =>
   );
 const samplesOf = async (vm: VmRow) =>
   db().select().from(vmSamples).where(eq(vmSamples.vmId, vm.id)).orderBy(asc(vmSamples.at));
-const auditOf = async (vm: VmRow, action: 'vm.lost' | 'vm.found') =>
+const auditOf = async (vm: { id: string }, action: 'vm.lost' | 'vm.found') =>
   (await t.services.audit.search({ page: 1, pageSize: 50, targetId: vm.id, action })).items;
 
 /** One reconciliation cycle, a little later than the previous one. */
@@ -149,12 +150,20 @@ describe('reconciliation', () => {
     await cycle();
     expect(await reload(vm)).toMatchObject({ powerState: 'running' });
 
+    const before = await reload(vm);
     expect(sim.control.vanishVm(vm.vmid!)).toBe(true);
     const r = await cycle();
     const lostAt = clock.now();
     expect(r.lost).toBe(1);
     const lost = await reload(vm);
-    expect(lost).toMatchObject({ status: 'lost', powerState: 'unknown', lostAt });
+    expect(lost).toMatchObject({ status: 'lost', powerState: 'unknown', lostAt, updatedAt: lostAt });
+    // What was last seen of it stays as it was seen.
+    expect(lost).toMatchObject({
+      cpu: before.cpu,
+      memUsedBytes: before.memUsedBytes,
+      uptimeSeconds: before.uptimeSeconds,
+      lastSyncedAt: before.lastSyncedAt,
+    });
     const audit = await auditOf(vm, 'vm.lost');
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({
@@ -163,10 +172,10 @@ describe('reconciliation', () => {
       details: { serverId, node: node0(), vmid: vm.vmid, name: 'vanish-1', ownerId: owner.userId },
     });
 
-    // Still gone: no second alert, no more history.
+    // Still gone: no second alert, no more history, no write.
     expect((await cycle()).lost).toBe(0);
     expect(await auditOf(vm, 'vm.lost')).toHaveLength(1);
-    expect(await reload(vm)).toMatchObject({ status: 'lost', lostAt });
+    expect(await reload(vm)).toMatchObject({ status: 'lost', lostAt, updatedAt: lostAt });
 
     // Restored in Proxmox (say from a backup) under the same VMID.
     await task(await pve.clone(node0(), TEMPLATE, { newid: vm.vmid!, name: 'vanish-1' }));
@@ -269,6 +278,15 @@ describe('reconciliation', () => {
     expect((await samplesOf(vm)).at(-1)?.at).toEqual(clock.now());
     expect(await historyOf(vm)).toHaveLength(1);
 
+    // Ended, but after this cycle asked Proxmox: what Proxmox said may predate it, so still the operation's.
+    await db()
+      .update(vmOperations)
+      .set({ status: 'succeeded', finishedAt: new Date(clock.now().getTime() + 60_000) })
+      .where(eq(vmOperations.id, op!.id));
+    await cycle();
+    expect(await reload(vm)).toMatchObject({ powerState: 'running' });
+    expect(await historyOf(vm)).toHaveLength(1);
+
     await db()
       .update(vmOperations)
       .set({ status: 'succeeded', finishedAt: clock.now() })
@@ -368,6 +386,76 @@ describe('reconciliation', () => {
     expect((await cycle()).lost).toBe(0);
     expect(await db().select().from(vmStateHistory).where(inArray(vmStateHistory.vmId, ids))).toHaveLength(300);
     await db().update(vms).set({ status: 'deleted' }).where(inArray(vms.id, ids));
+  });
+
+  it('spends the same few statements on a server whatever its number of VMs, changes and losses', async () => {
+    /** One reconciliation of the server, and the statements it sent (BEGIN and COMMIT included). */
+    async function reconcile() {
+      clock.advance(30_000);
+      const log = recordStatements(tdb.database);
+      log.start();
+      try {
+        const r = await t.services.reconciler.reconcileServer(serverId);
+        return { ...r, statements: log.statements.length };
+      } finally {
+        log.restore();
+      }
+    }
+    const made: string[] = [];
+    /** `n` new VMs that Proxmox starts behind our back, and `n` records of VMs it does not have. */
+    async function drift(n: number, base: number) {
+      for (let i = 0; i < n; i++) {
+        const vm = await createVm(`drift-${base}-${i}`);
+        await power(vm, 'start');
+        made.push(vm.id);
+      }
+      const missing = Array.from({ length: n }, (_, i) => ({
+        id: randomUUID(),
+        ownerId: owner.userId,
+        serverId,
+        node: node0(),
+        vmid: base + i,
+        name: `missing-${base}-${i}`,
+        cores: 1,
+        memoryMib: 512,
+        diskGib: 3,
+        status: 'active' as const,
+        powerState: 'running' as const,
+      }));
+      await db().insert(vms).values(missing);
+      made.push(...missing.map((m) => m.id));
+      return missing;
+    }
+
+    try {
+      await reconcile();
+      await drift(1, 31_000);
+      const one = await reconcile();
+      const missing = await drift(25, 32_000);
+      const many = await reconcile();
+      expect(one).toMatchObject({ ok: true, lost: 1 });
+      expect(many).toMatchObject({ ok: true, lost: 25 });
+      expect(many.changed).toBe(50);
+      expect(many.statements).toBe(one.statements);
+      expect(many.statements).toBeLessThanOrEqual(10);
+
+      // One statement wrote every loss: each is audited once, as before, and chains like any other entry.
+      for (const m of missing) {
+        const audit = await auditOf(m, 'vm.lost');
+        expect(audit).toHaveLength(1);
+        expect(audit[0]!.details).toEqual({
+          serverId,
+          node: node0(),
+          vmid: m.vmid,
+          name: m.name,
+          ownerId: owner.userId,
+        });
+      }
+      await t.services.audit.seal();
+      expect(await t.services.audit.verify()).toMatchObject({ ok: true });
+    } finally {
+      await db().update(vms).set({ status: 'deleted' }).where(inArray(vms.id, made));
+    }
   });
 
   it('deletes samples past the retention period', async () => {

@@ -1,12 +1,12 @@
 import { vmNameSchema, type PowerState, type VmStatus } from '@uni-manager/contracts';
-import { and, asc, eq, gte, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.js';
 import { servers, users, vmOperations, vms, vmSamples, vmStateHistory, type VmRow } from '../../db/schema/index.js';
 import type { PveClusterVm } from '../../integrations/proxmox/types.js';
 import { ProxmoxError } from '../../integrations/proxmox/errors.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
-import { appendAudit } from '../audit/audit.repo.js';
+import { appendAudits, type AuditEntry } from '../audit/audit.repo.js';
 import type { ServersService } from '../servers/servers.service.js';
 
 export interface ReconcilerDeps {
@@ -37,22 +37,46 @@ export interface ServerResult {
   found: number;
 }
 
-/** One row of the bulk update, named as the columns it sets. */
+/**
+ * One row of the statement that applies a server's cycle, named as the
+ * columns it sets. Status, power state, node, name, size and lost_at are
+ * always set (to their current values when unchanged); the usage columns and
+ * last_synced_at only for a VM Proxmox listed (`seen`).
+ */
 interface VmUpdate {
   id: string;
+  seen: boolean;
+  /** Its (status, power state) changes: a row for the history billing charges from. */
+  history: boolean;
   status: VmStatus;
   power_state: PowerState;
   node: string | null;
   name: string;
   cores: number;
   memory_mib: number;
-  cpu: number | null;
-  mem_used_bytes: number | null;
-  mem_total_bytes: number | null;
-  uptime_seconds: number | null;
-  pve_lock: string | null;
-  last_synced_at: string | null;
   lost_at: string | null;
+  cpu?: number | null;
+  mem_used_bytes?: number | null;
+  mem_total_bytes?: number | null;
+  uptime_seconds?: number | null;
+  pve_lock?: string | null;
+}
+
+/** What a cycle reads of each VM it converges, locked. */
+interface LockedVm {
+  id: string;
+  ownerId: string;
+  vmid: number | null;
+  status: VmStatus;
+  powerState: PowerState;
+  node: string | null;
+  name: string;
+  cores: number;
+  memoryMib: number;
+  pending: VmRow['pending'];
+  lostAt: Date | null;
+  /** An operation is active on it, or ended after Proxmox was asked: its state is the operation's. */
+  busy: boolean;
 }
 
 /** Only these are converged: a VM being created or deleted belongs to its operation. */
@@ -142,68 +166,87 @@ export function createReconciler(deps: ReconcilerDeps) {
 
     return db.transaction(async (tx) => {
       // In id order, so two transactions locking several of these rows cannot deadlock each other.
-      const rows = await tx.select().from(vms).where(scope).orderBy(asc(vms.id)).for('update');
+      const rows: LockedVm[] = await tx
+        .select({
+          id: vms.id,
+          ownerId: vms.ownerId,
+          vmid: vms.vmid,
+          status: vms.status,
+          powerState: vms.powerState,
+          node: vms.node,
+          name: vms.name,
+          cores: vms.cores,
+          memoryMib: vms.memoryMib,
+          pending: vms.pending,
+          lostAt: vms.lostAt,
+          // Spelt out: in a one-table select drizzle leaves column names unqualified, and "id" would be the operation's.
+          busy: sql<boolean>`exists (
+            select 1 from ${vmOperations} o
+            where o.vm_id = vms.id
+              and (o.status in ('queued', 'running') or o.finished_at >= ${observedAt.toISOString()}::timestamptz))`,
+        })
+        .from(vms)
+        .where(scope)
+        .orderBy(asc(vms.id))
+        .for('update', { of: vms });
       if (!rows.length) return { ok: true, seen: 0, changed: 0, lost: 0, found: 0 };
-      const busy = new Set(
-        (
-          await tx
-            .selectDistinct({ vmId: vmOperations.vmId })
-            .from(vmOperations)
-            .innerJoin(vms, eq(vms.id, vmOperations.vmId))
-            .where(
-              and(
-                eq(vms.serverId, serverId),
-                or(inArray(vmOperations.status, ['queued', 'running']), gte(vmOperations.finishedAt, observedAt)),
-              ),
-            )
-        ).map((r) => r.vmId),
-      );
 
       const renames = new Map<string, string>();
       for (const row of rows) {
         const r = listed.get(row.vmid!);
-        if (!r || busy.has(row.id)) continue;
+        // A stored name is already in the schema's form: only a different one needs checking.
+        if (!r || row.busy || r.name === row.name) continue;
         const name = vmNameSchema.safeParse(r.name ?? '');
         if (name.success && name.data !== row.name) renames.set(row.id, name.data);
       }
       const taken = await namesTaken(tx, rows, renames);
 
       const updates: VmUpdate[] = [];
-      const history: (typeof vmStateHistory.$inferInsert)[] = [];
-      const samples: (typeof vmSamples.$inferInsert)[] = [];
-      const lost: VmRow[] = [];
-      const found: VmRow[] = [];
+      const lost: LockedVm[] = [];
+      const found: LockedVm[] = [];
       let seen = 0;
       let changed = 0;
 
       for (const row of rows) {
         const r = listed.get(row.vmid!);
+        const current: VmUpdate = {
+          id: row.id,
+          seen: !!r,
+          history: false,
+          status: row.status,
+          power_state: row.powerState,
+          node: row.node,
+          name: row.name,
+          cores: row.cores,
+          memory_mib: row.memoryMib,
+          lost_at: row.lostAt?.toISOString() ?? null,
+        };
         if (!r) {
           // A running operation may be the reason (or will find out itself).
-          if (row.status === 'lost' || busy.has(row.id)) continue;
+          if (row.status === 'lost' || row.busy) continue;
           lost.push(row);
           changed++;
-          updates.push({ ...patchOf(row), status: 'lost', power_state: 'unknown', lost_at: now.toISOString() });
-          history.push({ vmId: row.id, at: now, status: 'lost', powerState: 'unknown', source: 'reconcile' });
+          updates.push({
+            ...current,
+            history: true,
+            status: 'lost',
+            power_state: 'unknown',
+            lost_at: now.toISOString(),
+          });
           continue;
         }
         seen++;
-        const cpu = num(r.cpu);
-        const mem = num(r.mem);
         const maxmem = num(r.maxmem);
         const uptime = num(r.uptime);
         const next: VmUpdate = {
-          ...patchOf(row),
-          cpu,
-          mem_used_bytes: mem,
+          ...current,
+          cpu: num(r.cpu),
+          mem_used_bytes: num(r.mem),
           mem_total_bytes: maxmem,
           uptime_seconds: uptime === null ? null : Math.floor(uptime),
           pve_lock: r.lock ?? null,
-          last_synced_at: now.toISOString(),
         };
-        if (cpu !== null && mem !== null && maxmem !== null)
-          samples.push({ vmId: row.id, at: now, cpu, memUsedBytes: mem, memTotalBytes: maxmem });
-        if (busy.has(row.id)) {
+        if (row.busy) {
           updates.push(next);
           continue;
         }
@@ -226,17 +269,9 @@ export function createReconciler(deps: ReconcilerDeps) {
           if (cores !== null && Number.isInteger(cores) && cores > 0) next.cores = cores;
           if (maxmem !== null && maxmem > 0) next.memory_mib = Math.round(maxmem / MIB);
         }
-        if (next.status !== row.status || next.power_state !== row.powerState)
-          history.push({
-            vmId: row.id,
-            at: now,
-            status: next.status,
-            powerState: next.power_state,
-            source: 'reconcile',
-          });
+        next.history = next.status !== row.status || next.power_state !== row.powerState;
         const differs =
-          next.status !== row.status ||
-          next.power_state !== row.powerState ||
+          next.history ||
           next.node !== row.node ||
           next.name !== row.name ||
           next.cores !== row.cores ||
@@ -269,65 +304,62 @@ export function createReconciler(deps: ReconcilerDeps) {
       }
 
       if (updates.length) await applyUpdates(tx, updates, now);
-      if (history.length) await tx.insert(vmStateHistory).values(history);
-      // The same instant twice (a re-run within one clock tick) keeps the first sample.
-      if (samples.length) await tx.insert(vmSamples).values(samples).onConflictDoNothing();
       if (lost.length || found.length) await alert(tx, server, lost, found, listed, now, log);
       return { ok: true, seen, changed, lost: lost.length, found: found.length };
     });
   }
 
-  /** The columns every row of the bulk update sets: its current values unless changed. */
-  function patchOf(row: VmRow): VmUpdate {
-    return {
-      id: row.id,
-      status: row.status,
-      power_state: row.powerState,
-      node: row.node,
-      name: row.name,
-      cores: row.cores,
-      memory_mib: row.memoryMib,
-      cpu: row.cpu,
-      mem_used_bytes: row.memUsedBytes,
-      mem_total_bytes: row.memTotalBytes,
-      uptime_seconds: row.uptimeSeconds,
-      pve_lock: row.pveLock,
-      last_synced_at: row.lastSyncedAt?.toISOString() ?? null,
-      lost_at: row.lostAt?.toISOString() ?? null,
-    };
-  }
-
-  /** One statement for all of a server's VMs: hundreds of VMs cost one round trip, not hundreds. */
+  /**
+   * A server's whole cycle in one statement, whatever its number of VMs:
+   * the records, the history of every change of status or power state, and
+   * a usage sample of every VM Proxmox listed with its usage. The billing
+   * trigger on vms records each change of rate as before.
+   */
   async function applyUpdates(tx: Tx, updates: VmUpdate[], now: Date) {
+    const at = now.toISOString();
     await tx.execute(sql`
-      update vms set
-        status = v.status,
-        power_state = v.power_state,
-        node = v.node,
-        name = v.name,
-        cores = v.cores,
-        memory_mib = v.memory_mib,
-        cpu = v.cpu,
-        mem_used_bytes = v.mem_used_bytes,
-        mem_total_bytes = v.mem_total_bytes,
-        uptime_seconds = v.uptime_seconds,
-        pve_lock = v.pve_lock,
-        last_synced_at = v.last_synced_at,
-        lost_at = v.lost_at,
-        updated_at = case
-          when (vms.status, vms.power_state, vms.node, vms.name, vms.cores, vms.memory_mib)
-            is distinct from (v.status, v.power_state, v.node, v.name, v.cores, v.memory_mib)
-          then ${now.toISOString()}::timestamptz else vms.updated_at end
-      from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) as v(
-        id uuid, status text, power_state text, node text, name text, cores integer, memory_mib integer,
-        cpu double precision, mem_used_bytes double precision, mem_total_bytes double precision,
-        uptime_seconds integer, pve_lock text, last_synced_at timestamptz, lost_at timestamptz
+      with v as (
+        select * from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) as v(
+          id uuid, seen boolean, history boolean, status text, power_state text, node text, name text,
+          cores integer, memory_mib integer, lost_at timestamptz, cpu double precision,
+          mem_used_bytes double precision, mem_total_bytes double precision, uptime_seconds integer, pve_lock text
+        )
+      ),
+      changed as (
+        update vms set
+          status = v.status,
+          power_state = v.power_state,
+          node = v.node,
+          name = v.name,
+          cores = v.cores,
+          memory_mib = v.memory_mib,
+          lost_at = v.lost_at,
+          cpu = case when v.seen then v.cpu else vms.cpu end,
+          mem_used_bytes = case when v.seen then v.mem_used_bytes else vms.mem_used_bytes end,
+          mem_total_bytes = case when v.seen then v.mem_total_bytes else vms.mem_total_bytes end,
+          uptime_seconds = case when v.seen then v.uptime_seconds else vms.uptime_seconds end,
+          pve_lock = case when v.seen then v.pve_lock else vms.pve_lock end,
+          last_synced_at = case when v.seen then ${at}::timestamptz else vms.last_synced_at end,
+          updated_at = case
+            when (vms.status, vms.power_state, vms.node, vms.name, vms.cores, vms.memory_mib)
+              is distinct from (v.status, v.power_state, v.node, v.name, v.cores, v.memory_mib)
+            then ${at}::timestamptz else vms.updated_at end
+        from v
+        where vms.id = v.id
+      ),
+      history as (
+        insert into ${vmStateHistory} (vm_id, at, status, power_state, source)
+        select v.id, ${at}::timestamptz, v.status, v.power_state, 'reconcile' from v where v.history
       )
-      where vms.id = v.id`);
+      -- The same instant twice (a re-run within one clock tick) keeps the first sample.
+      insert into ${vmSamples} (vm_id, at, cpu, mem_used_bytes, mem_total_bytes)
+      select v.id, ${at}::timestamptz, v.cpu, v.mem_used_bytes, v.mem_total_bytes from v
+      where v.seen and v.cpu is not null and v.mem_used_bytes is not null and v.mem_total_bytes is not null
+      on conflict do nothing`);
   }
 
   /** Renames Proxmox shows that would collide with another VM of the same owner. */
-  async function namesTaken(tx: Tx, rows: VmRow[], renames: Map<string, string>): Promise<Set<string>> {
+  async function namesTaken(tx: Tx, rows: LockedVm[], renames: Map<string, string>): Promise<Set<string>> {
     const blocked = new Set<string>();
     if (!renames.size) return blocked;
     const owners = new Map(rows.map((r) => [r.id, r.ownerId]));
@@ -354,12 +386,12 @@ export function createReconciler(deps: ReconcilerDeps) {
     return blocked;
   }
 
-  /** Lost and found VMs are an admin's business: audited with the change, and logged. */
+  /** Lost and found VMs are an admin's business: audited with the change (one statement for all), and logged. */
   async function alert(
     tx: Tx,
     server: { id: string; name: string },
-    lost: VmRow[],
-    found: VmRow[],
+    lost: LockedVm[],
+    found: LockedVm[],
     listed: Map<number, PveClusterVm>,
     now: Date,
     log: Logger,
@@ -372,9 +404,10 @@ export function createReconciler(deps: ReconcilerDeps) {
           .where(inArray(users.id, [...new Set([...lost, ...found].map((v) => v.ownerId))]))
       ).map((u) => [u.id, u.email]),
     );
+    const entries: AuditEntry[] = [];
     for (const vm of lost) {
       const details = { serverId: server.id, node: vm.node, vmid: vm.vmid, name: vm.name, ownerId: vm.ownerId };
-      await appendAudit(tx, { action: 'vm.lost', targetType: 'vm', targetId: vm.id, details }, now);
+      entries.push({ action: 'vm.lost', targetType: 'vm', targetId: vm.id, details });
       log.warn(
         { vmId: vm.id, ...details, owner: owners.get(vm.ownerId) },
         `VM ${vm.name} (${vm.vmid}) of ${owners.get(vm.ownerId) ?? vm.ownerId} is gone from server ${server.name}; marked lost`,
@@ -383,12 +416,13 @@ export function createReconciler(deps: ReconcilerDeps) {
     for (const vm of found) {
       const node = listed.get(vm.vmid!)?.node ?? vm.node;
       const details = { serverId: server.id, node, vmid: vm.vmid, name: vm.name, ownerId: vm.ownerId };
-      await appendAudit(tx, { action: 'vm.found', targetType: 'vm', targetId: vm.id, details }, now);
+      entries.push({ action: 'vm.found', targetType: 'vm', targetId: vm.id, details });
       log.info(
         { vmId: vm.id, ...details, owner: owners.get(vm.ownerId) },
         `VM ${vm.name} (${vm.vmid}) of ${owners.get(vm.ownerId) ?? vm.ownerId} is back on server ${server.name}`,
       );
     }
+    await appendAudits(tx, entries, now);
   }
 
   return {
