@@ -18,6 +18,8 @@ import { nextOrder, usePagedSearchState } from '@/lib/use-search-state';
 import { refreshIntervalFor } from './refresh';
 import { SortSelect } from './sort-select';
 import { BulkBar } from './vms-bulk';
+import { useVmActions } from './vm-dialogs';
+import { VmRowActions } from './vm-row-actions';
 import {
   defaultOrderFor,
   isFiltered,
@@ -48,6 +50,7 @@ export function VmsPage() {
   const [search, setSearch, update] = usePagedSearchState(parseVmsSearch, serializeVmsSearch);
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const query = toVmsQuery(search);
+  const { run, dialogs, busyId } = useVmActions();
   const vms = useQuery({
     queryKey: queryKeys.vmList(query),
     queryFn: ({ signal }) => fetchVms(query, signal),
@@ -132,11 +135,13 @@ export function VmsPage() {
             stale={vms.isPlaceholderData}
             selection={{ selected, onToggle: toggle, onToggleAll: toggleAll }}
             label={t('vms.list.label')}
+            rowActions={(vm) => <VmRowActions vm={vm} onAction={(kind) => run(vm, kind)} sending={busyId === vm.id} />}
           />
         )}
         <ListPagination total={data?.total} search={search} onChange={setSearch} pageSizeOptions={PAGE_SIZES} />
       </Card>
       {data && data.total > 0 ? <p className="mt-3 text-xs text-muted-foreground">{t('vms.list.liveHint')}</p> : null}
     </>
+      {dialogs}
   );
 }

@@ -1009,6 +1009,7 @@ export const en = {
       selectAll: 'Select every VM on this page',
     },
     empty: {
+      rowAction: '{action} {name}',
       title: 'No virtual machine yet',
       description: 'Pick a template, choose a size, and your VM is running in a few minutes.',
       filtered: 'No virtual machine matches these filters.',
@@ -1535,6 +1536,7 @@ export const en = {
       notRunning: 'The VM is not running. Start it, then reconnect.',
       notFound: 'This VM does not exist or you no longer have access to it.',
       proxmox: 'Proxmox could not open the console. Try again shortly.',
+      startHint: 'The console connects by itself once the VM is running.',
       security: 'The console refused the connection: {reason}',
     },
   },

@@ -1024,6 +1024,7 @@ export const fr: Dictionary = {
         'Cette liste se met à jour seule : toutes les 2 secondes pendant une opération, toutes les 10 secondes sinon.',
       select: 'Sélectionner {name}',
       selectAll: 'Sélectionner toutes les VM de cette page',
+      rowAction: '{action} {name}',
     },
     empty: {
       title: 'Aucune machine virtuelle pour l’instant',
@@ -1567,6 +1568,7 @@ export const fr: Dictionary = {
       lost: 'La connexion à la console a été perdue.',
       ticket: 'Le lien de la console a expiré avant d’être utilisé. Reconnectez-vous pour en obtenir un nouveau.',
       notRunning: 'La VM n’est pas en marche. Démarrez-la, puis reconnectez-vous.',
+      startHint: 'La console se connecte d’elle-même dès que la VM est en marche.',
       notFound: 'Cette VM n’existe pas ou vous n’y avez plus accès.',
       proxmox: 'Proxmox n’a pas pu ouvrir la console. Réessayez dans un instant.',
       security: 'La console a refusé la connexion : {reason}',
