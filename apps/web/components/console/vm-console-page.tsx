@@ -1,11 +1,15 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { ArrowLeft, LoaderCircle } from 'lucide-react';
+import { ArrowLeft, LoaderCircle, Play } from 'lucide-react';
 import Link from 'next/link';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { PageHeader } from '@/components/layout/page-header';
+import { BUSY_REFRESH_MS, isBusy } from '@/components/vms/refresh';
+import { useVmActions } from '@/components/vms/vm-dialogs';
+import { actionBlocker, powerActionsFor } from '@/components/vms/vm-actions-model';
 import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
 import { queryKeys } from '@/lib/api/query-keys';
 import { fetchVm } from '@/lib/api/vms';
 import { useI18n, useT } from '@/lib/i18n/i18n-provider';
@@ -31,11 +35,28 @@ function BackLink({ id }: { id: string }) {
 }
 
 export function VmConsolePage({ id }: { id: string }) {
-  const { t, dict } = useI18n();
-  // Only for the title: the console itself learns everything it needs from its ticket.
-  const vm = useQuery({ queryKey: queryKeys.vm(id), queryFn: ({ signal }) => fetchVm(id, signal), retry: false });
+  const { t, dict, format } = useI18n();
+  // For the title and the Start button: the console itself learns everything it needs from its ticket.
+  const vm = useQuery({
+    queryKey: queryKeys.vm(id),
+    queryFn: ({ signal }) => fetchVm(id, signal),
+    retry: false,
+    refetchInterval: (q) => (q.state.data && isBusy(q.state.data) ? BUSY_REFRESH_MS : false),
+  });
   const { screenRef, state, remoteClipboard, reconnect, disconnect, sendCtrlAltDel, sendClipboard, focus } =
     useVmConsole(id);
+  const { run, dialogs, busyId } = useVmActions();
+  // Started from here: connect as soon as the VM runs, as the user plainly wants its screen.
+  const [startedHere, setStartedHere] = useState(false);
+  const [connectAfterStart, setConnectAfterStart] = useState(0);
+  const running = vm.data?.powerState === 'running' && !vm.data.activeOperation;
+  if (startedHere && running) {
+    setStartedHere(false);
+    setConnectAfterStart((n) => n + 1);
+  }
+  useEffect(() => {
+    if (connectAfterStart > 0) reconnect();
+  }, [connectAfterStart, reconnect]);
   const frameRef = useRef<HTMLDivElement>(null);
   const fullscreen = useFullscreen(frameRef);
   const [clipboardOpen, setClipboardOpen] = useState(false);
@@ -75,7 +96,20 @@ export function VmConsolePage({ id }: { id: string }) {
             className="rounded-none border-x-0 border-t-0"
             data-testid="console-ended"
           >
-            {consoleEndText(state.end, t, dict)}
+            <div className="flex flex-wrap items-center justify-between gap-3">
+              <span>{consoleEndText(state.end, t, dict)}</span>
+              {vm.data && (powerActionsFor(vm.data).includes('start') || startedHere) ? (
+                <StartButton
+                  blocker={
+                    actionBlocker(vm.data, 'start', t, format) ?? (busyId === id ? t('vms.actions.sending') : null)
+                  }
+                  onStart={() => {
+                    setStartedHere(true);
+                    run(vm.data, 'start');
+                  }}
+                />
+              ) : null}
+            </div>
           </Alert>
         ) : null}
         <div
@@ -108,6 +142,21 @@ export function VmConsolePage({ id }: { id: string }) {
           <ClipboardPanel connected={connected} received={remoteClipboard} onSend={sendClipboard} />
         ) : null}
       </div>
+      {dialogs}
     </>
+  );
+}
+
+/** Start, with the VM page's own toast; while the start runs it says so and the console waits for it. */
+function StartButton({ blocker, onStart }: { blocker: string | null; onStart: () => void }) {
+  const t = useT();
+  return (
+    <div className="flex items-center gap-3">
+      {blocker ? <span className="text-xs text-muted-foreground">{t('vmConsole.ended.startHint')}</span> : null}
+      <Button size="sm" onClick={onStart} disabled={blocker !== null} data-testid="console-start">
+        {blocker ? <LoaderCircle className="animate-spin" aria-hidden /> : <Play aria-hidden />}
+        {t('vms.actions.start')}
+      </Button>
+    </div>
   );
 }
