@@ -9,7 +9,7 @@ import { useState } from 'react';
 import { VmBillingCard } from '@/components/billing/vm-billing-card';
 import { PageHeader } from '@/components/layout/page-header';
 import { Alert } from '@/components/ui/alert';
-import { Card } from '@/components/ui/card';
+import { Card, CardContent, CardHeader } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { QueryError } from '@/components/ui/query-error';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -87,6 +87,72 @@ function StateNotice({ vm }: { vm: Vm }) {
   }
 }
 
+/**
+ * The page's own shape while the VM loads, as the list draws its rows: the
+ * header, the action bar, the details and billing cards and the charts, so
+ * nothing jumps when the data arrives.
+ */
+function VmDetailSkeleton() {
+  const t = useT();
+  const item = (key: number, wide = false) => (
+    <div key={key} className={wide ? 'space-y-2 sm:col-span-2' : 'space-y-2'}>
+      <Skeleton className="h-3 w-20" />
+      <Skeleton className={wide ? 'h-4 w-64 max-w-full' : 'h-4 w-32'} />
+    </div>
+  );
+  return (
+    <div aria-busy data-testid="vm-detail-skeleton">
+      <span className="sr-only">{t('common.loading')}</span>
+      <PageHeader
+        eyebrow={<BackLink />}
+        title={
+          <span className="flex items-center gap-3" aria-hidden>
+            <Skeleton className="h-7 w-48" />
+            <Skeleton className="h-5 w-20 rounded-full" />
+          </span>
+        }
+        description={<Skeleton className="h-4 w-64 max-w-full" aria-hidden />}
+      />
+      <div className="space-y-6" aria-hidden>
+        <div className="flex flex-wrap gap-2">
+          {[24, 20, 20, 24, 20].map((w, i) => (
+            <Skeleton key={i} className="h-8 rounded-md" style={{ width: `${w * 4}px` }} />
+          ))}
+        </div>
+        <div className="grid gap-6 lg:grid-cols-3">
+          <Card className="lg:col-span-2">
+            <CardHeader>
+              <Skeleton className="h-5 w-24" />
+            </CardHeader>
+            <CardContent className="grid gap-x-6 gap-y-5 sm:grid-cols-2">
+              {[true, false, false, true, false, false].map((wide, i) => item(i, wide))}
+            </CardContent>
+          </Card>
+          <Card className="self-start">
+            <CardHeader>
+              <Skeleton className="h-5 w-28" />
+            </CardHeader>
+            <CardContent className="space-y-3">
+              <Skeleton className="h-4 w-full" />
+              <Skeleton className="h-4 w-full" />
+              <Skeleton className="h-4 w-2/3" />
+            </CardContent>
+          </Card>
+        </div>
+        <Card>
+          <CardHeader>
+            <Skeleton className="h-5 w-32" />
+          </CardHeader>
+          <CardContent className="grid gap-6 lg:grid-cols-2">
+            <Skeleton className="h-56 rounded-lg" />
+            <Skeleton className="h-56 rounded-lg" />
+          </CardContent>
+        </Card>
+      </div>
+    </div>
+  );
+}
+
 export function VmDetailPage({ id }: { id: string }) {
   const { t, format } = useI18n();
   const router = useRouter();
@@ -107,22 +173,7 @@ export function VmDetailPage({ id }: { id: string }) {
   const active = query.data?.activeOperation ?? null;
   if (active && watched !== active.id) setWatched(active.id);
 
-  if (query.isPending) {
-    return (
-      <div className="space-y-6" aria-busy>
-        <BackLink />
-        <div className="space-y-2">
-          <Skeleton className="h-7 w-56" />
-          <Skeleton className="h-4 w-80 max-w-full" />
-        </div>
-        <Skeleton className="h-9 w-full max-w-xl" />
-        <div className="grid gap-6 lg:grid-cols-3">
-          <Skeleton className="h-64 rounded-xl lg:col-span-2" />
-          <Skeleton className="h-64 rounded-xl" />
-        </div>
-      </div>
-    );
-  }
+  if (query.isPending) return <VmDetailSkeleton />;
 
   if (query.isError) {
     const missing =
