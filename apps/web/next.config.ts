@@ -10,7 +10,7 @@ const hsts = isProduction && process.env.WEB_HSTS !== 'false';
 function contentSecurityPolicy(): string {
   const directives: Record<string, string[]> = {
     'default-src': ["'self'"],
-    // Next inlines its bootstrap and flight data, and our theme script sets
+    // Next inlines its bootstrap and flight data, and next-themes' script sets
     // the theme class before first paint; both need inline scripts. React's
     // development build also evaluates code for its debugging tools.
     'script-src': ["'self'", "'unsafe-inline'", ...(isProduction ? [] : ["'unsafe-eval'"])],

@@ -3,7 +3,6 @@ import type { ReactNode } from 'react';
 import { AppProviders } from '@/components/providers/app-providers';
 import { dictionaries } from '@/lib/i18n/dictionaries';
 import { getServerLocale } from '@/lib/i18n/server';
-import { themeScript } from '@/lib/theme/theme-script';
 import './globals.css';
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -26,11 +25,9 @@ export const viewport: Viewport = {
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const locale = await getServerLocale();
   return (
-    // The theme script sets a class on <html> before first paint, which React did not render.
+    // next-themes' script sets the theme class on <html> before first paint, which React did not render;
+    // without scripts the page stays dark, the product's default look.
     <html lang={locale} className="dark" suppressHydrationWarning>
-      <head>
-        <script dangerouslySetInnerHTML={{ __html: themeScript }} />
-      </head>
       <body className="min-h-dvh antialiased">
         <AppProviders locale={locale}>{children}</AppProviders>
       </body>

@@ -10,13 +10,12 @@ import {
   DropdownMenuRadioItem,
   DropdownMenuTrigger,
 } from '@/components/ui/dropdown-menu';
+import { useTheme } from 'next-themes';
 import { useT } from '@/lib/i18n/i18n-provider';
-import { setThemePreference, type ThemePreference } from '@/lib/theme/theme-store';
-import { useTheme } from '@/lib/theme/use-theme';
 
 export function ThemeToggle() {
   const t = useT();
-  const { preference } = useTheme();
+  const { theme, setTheme } = useTheme();
   return (
     <DropdownMenu>
       <DropdownMenuTrigger asChild>
@@ -28,10 +27,7 @@ export function ThemeToggle() {
       </DropdownMenuTrigger>
       <DropdownMenuContent className="min-w-40">
         <DropdownMenuLabel>{t('topbar.theme')}</DropdownMenuLabel>
-        <DropdownMenuRadioGroup
-          value={preference}
-          onValueChange={(value) => setThemePreference(value as ThemePreference)}
-        >
+        <DropdownMenuRadioGroup value={theme ?? 'system'} onValueChange={setTheme}>
           <DropdownMenuRadioItem value="light" data-testid="theme-light">
             <Sun aria-hidden />
             {t('topbar.themeLight')}

@@ -1,11 +1,12 @@
 'use client';
 
+import { useTheme } from 'next-themes';
 import { Toaster as Sonner } from 'sonner';
 import { useT } from '@/lib/i18n/i18n-provider';
-import { useTheme } from '@/lib/theme/use-theme';
 
 export function Toaster() {
-  const { resolved } = useTheme();
+  // Unknown until the theme provider has read the page (the product's default is dark).
+  const resolved = useTheme().resolvedTheme === 'light' ? 'light' : 'dark';
   const t = useT();
   return (
     <Sonner
