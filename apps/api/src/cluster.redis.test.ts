@@ -1,13 +1,22 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { RunningSimulator } from '@uni-manager/pve-sim';
 import { eq, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres, type Database } from './db/client.js';
-import { templateSources, templates, users, vmOperations } from './db/schema/index.js';
-import { env, STRONG_PASSWORD } from './test/harness.js';
+import { users, vmOperations } from './db/schema/index.js';
+import { env } from './test/harness.js';
 import { startCluster, type Cluster } from './test/cluster.js';
-import { checkCluster, clusterCall as call, runMixedLoad, type Account } from './test/cluster-load.js';
+import {
+  CLUSTER_ENV,
+  addSimulatorAndTemplate,
+  checkCluster,
+  clusterCall as call,
+  newUser,
+  runMixedLoad,
+  signIn,
+  type Account,
+} from './test/cluster-load.js';
 import { openStream } from './test/sse.js';
 import { fastSimulator } from './test/vm-fixtures.js';
 
@@ -37,23 +46,6 @@ async function admin_(sqlText: string) {
   }
 }
 
-async function signIn(base: string, email: string, password: string): Promise<Account> {
-  const r = await call(base, null, 'POST', '/auth/login', { email, password });
-  expect(r.status, JSON.stringify(r.json)).toBe(200);
-  return { userId: (r.json!.user as { id: string }).id, token: r.json!.accessToken as string };
-}
-
-async function newUser(base: string, tag: string): Promise<Account> {
-  const email = `${tag}-${randomBytes(3).toString('hex')}@cluster.test`;
-  const r = await call(base, null, 'POST', '/auth/register', {
-    email,
-    displayName: tag,
-    password: STRONG_PASSWORD,
-  });
-  expect(r.status, JSON.stringify(r.json)).toBe(201);
-  return { userId: (r.json!.user as { id: string }).id, token: r.json!.accessToken as string };
-}
-
 beforeAll(async () => {
   if (!env.databaseUrl || !env.redisUrl) throw new Error('this test needs TEST_DATABASE_URL and TEST_REDIS_URL');
   dbName = `um_cluster_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -68,62 +60,12 @@ beforeAll(async () => {
       REDIS_KEY_PREFIX: `umcluster:${randomBytes(4).toString('hex')}:`,
       ADMIN_EMAIL,
       ADMIN_PASSWORD,
-      INITIAL_CREDITS: '100000000',
-      RATE_LIMIT_ENABLED: 'false',
-      PASSWORD_HASH_MEMORY_KIB: '1024',
-      PASSWORD_HASH_ITERATIONS: '1',
-      OPERATION_LEASE: '10',
-      OPERATION_SWEEP_INTERVAL: '5',
-      OPERATION_POLL_MS: '50',
-      OPERATION_RETRY_BASE_MS: '200',
-      RECONCILE_INTERVAL: '5',
-      VM_LIMIT_PER_USER: '10',
-      LOG_LEVEL: 'info',
+      ...CLUSTER_ENV,
     },
   });
   database = openPostgres(url.toString(), { poolMax: 4 });
   admin = await signIn(cluster.url, ADMIN_EMAIL, ADMIN_PASSWORD);
-  const server = await call(cluster.url, admin.token, 'POST', '/admin/servers', {
-    name: 'Sim',
-    url: sim.url,
-    tokenId: sim.tokens.admin.id,
-    tokenSecret: sim.tokens.admin.secret,
-    tls: { fingerprint: sim.fingerprint },
-  });
-  expect(server.status, JSON.stringify(server.json)).toBe(201);
-  const serverId = server.json!.id as string;
-  templateId = randomUUID();
-  await database.db.insert(templates).values({
-    id: templateId,
-    name: 'Debian (cluster)',
-    osLabel: 'Debian 12',
-    osIcon: 'debian',
-    cores: 1,
-    memoryMib: 512,
-    diskGib: 3,
-    minCores: 1,
-    maxCores: 4,
-    minMemoryMib: 512,
-    maxMemoryMib: 4096,
-    maxDiskGib: 50,
-    cloudInit: true,
-    priceRunningPerHour: 500,
-    priceStoppedPerHour: 100,
-    visibility: 'public',
-  });
-  // The simulator's Debian template VM on every node.
-  const sources = sim.control.state().vms.filter((v) => v.template && v.name === 'debian-12-cloud');
-  await database.db.insert(templateSources).values(
-    sources.map((s) => ({
-      id: randomUUID(),
-      templateId,
-      serverId,
-      node: s.node,
-      vmid: s.vmid,
-      cloneMode: 'linked' as const,
-      storage: null,
-    })),
-  );
+  templateId = await addSimulatorAndTemplate(cluster.url, admin, database.db, sim);
 }, 180_000);
 
 afterAll(async () => {

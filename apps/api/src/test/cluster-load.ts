@@ -1,7 +1,8 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { RunningSimulator } from '@uni-manager/pve-sim';
 import { notInArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { vmOperations, vms } from '../db/schema/index.js';
+import { templateSources, templates, vmOperations, vms } from '../db/schema/index.js';
 import { query } from '../lib/sql.js';
 import { verifyAuditChain } from '../modules/audit/audit.repo.js';
 import { verifyLedger } from '../modules/billing/billing.ledger.js';
@@ -56,6 +57,85 @@ async function call(
 }
 
 export { call as clusterCall };
+
+export const CLUSTER_PASSWORD = 'violet-Harbour-73-lantern';
+
+export async function signIn(base: string, email: string, password: string): Promise<Account> {
+  const r = await call(base, null, 'POST', '/auth/login', { email, password });
+  if (r.status !== 200) throw new Error(`sign-in answered ${r.status}: ${JSON.stringify(r.json)}`);
+  return { userId: (r.json!.user as { id: string }).id, token: r.json!.accessToken as string };
+}
+
+export async function newUser(base: string, tag: string): Promise<Account> {
+  const email = `${tag}-${randomBytes(3).toString('hex')}@cluster.test`;
+  const r = await call(base, null, 'POST', '/auth/register', { email, displayName: tag, password: CLUSTER_PASSWORD });
+  if (r.status !== 201) throw new Error(`registration answered ${r.status}: ${JSON.stringify(r.json)}`);
+  return { userId: (r.json!.user as { id: string }).id, token: r.json!.accessToken as string };
+}
+
+/**
+ * The simulator added as a server through the API, as an admin would, and a
+ * small template on each of its nodes written directly (the templates API has
+ * its own tests). Returns the template's id.
+ */
+export async function addSimulatorAndTemplate(base: string, admin: Account, db: Db, sim: RunningSimulator) {
+  const server = await call(base, admin.token, 'POST', '/admin/servers', {
+    name: 'Sim',
+    url: sim.url,
+    tokenId: sim.tokens.admin.id,
+    tokenSecret: sim.tokens.admin.secret,
+    tls: { fingerprint: sim.fingerprint },
+  });
+  if (server.status !== 201)
+    throw new Error(`adding the server answered ${server.status}: ${JSON.stringify(server.json)}`);
+  const serverId = server.json!.id as string;
+  const templateId = randomUUID();
+  await db.insert(templates).values({
+    id: templateId,
+    name: 'Debian (cluster)',
+    osLabel: 'Debian 12',
+    osIcon: 'debian',
+    cores: 1,
+    memoryMib: 512,
+    diskGib: 3,
+    minCores: 1,
+    maxCores: 4,
+    minMemoryMib: 512,
+    maxMemoryMib: 4096,
+    maxDiskGib: 50,
+    cloudInit: true,
+    priceRunningPerHour: 500,
+    priceStoppedPerHour: 100,
+    visibility: 'public',
+  });
+  const sources = sim.control.state().vms.filter((v) => v.template && v.name === 'debian-12-cloud');
+  await db.insert(templateSources).values(
+    sources.map((s) => ({
+      id: randomUUID(),
+      templateId,
+      serverId,
+      node: s.node,
+      vmid: s.vmid,
+      cloneMode: 'linked' as const,
+      storage: null,
+    })),
+  );
+  return templateId;
+}
+
+/** The settings a cluster under test runs with: fast leases and polling, no rate limits, cheap hashing. */
+export const CLUSTER_ENV: Record<string, string> = {
+  INITIAL_CREDITS: '100000000',
+  RATE_LIMIT_ENABLED: 'false',
+  PASSWORD_HASH_MEMORY_KIB: '1024',
+  PASSWORD_HASH_ITERATIONS: '1',
+  OPERATION_LEASE: '10',
+  OPERATION_SWEEP_INTERVAL: '5',
+  OPERATION_POLL_MS: '50',
+  OPERATION_RETRY_BASE_MS: '200',
+  RECONCILE_INTERVAL: '5',
+  VM_LIMIT_PER_USER: '10',
+};
 
 export async function runMixedLoad(opts: {
   base: string;

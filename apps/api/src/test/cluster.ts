@@ -157,13 +157,14 @@ export async function startCluster(opts: {
 }): Promise<Cluster> {
   const env = {
     NODE_ENV: 'development',
-    LOG_LEVEL: 'info',
     DATABASE_URL: opts.databaseUrl,
     REDIS_URL: opts.redisUrl,
     JWT_SECRET: 'cluster-test-secret-0123456789abcdef0123456789',
     ENCRYPTION_KEY: 'cd'.repeat(32),
     DATA_DIR: '/nonexistent-cluster-data',
     ...opts.env,
+    // Readiness of a worker is read from its "worker started" line.
+    LOG_LEVEL: 'info',
   };
   const started = Date.now();
   const apis: ClusterProcess[] = [];
