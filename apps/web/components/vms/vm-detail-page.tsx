@@ -4,6 +4,7 @@ import { vmMetricsQuerySchema, type Vm } from '@uni-manager/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { ArrowLeft, MonitorX } from 'lucide-react';
 import Link from 'next/link';
+import dynamic from 'next/dynamic';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { VmBillingCard } from '@/components/billing/vm-billing-card';
@@ -22,13 +23,17 @@ import { LIVE_SAFETY_POLL_MS, useFallbackPoll } from '@/lib/live/live-provider';
 import { readParam, useSearchState } from '@/lib/use-search-state';
 import { BUSY_REFRESH_MS, IDLE_REFRESH_MS, isBusy } from './refresh';
 import { VmActionBar } from './vm-action-bar';
-import { VmCharts } from './vm-charts';
 import { VmDetailsCard } from './vm-details-card';
 import { useVmActions } from './vm-dialogs';
 import { formatSize } from './vm-format';
 import { VmProgress } from './vm-progress';
 import { VmStatusBadge } from './vm-status';
 import { VmTimeline } from './vm-timeline';
+
+/** Recharts is the page's largest dependency: it comes after the page, behind a chart-shaped placeholder. */
+const VmCharts = dynamic(() => import('./vm-charts').then((m) => m.VmCharts), {
+  loading: () => <Skeleton className="h-80 rounded-xl" aria-hidden />,
+});
 
 interface DetailSearch {
   range: MetricsRange;

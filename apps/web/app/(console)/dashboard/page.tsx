@@ -1,5 +1,3 @@
-import { DashboardPage } from '@/components/dashboard/dashboard-page';
-import { AdminOverviewPage } from '@/components/overview/admin-overview-page';
 import { RoleDashboard } from '@/components/overview/role-dashboard';
 import { titleMetadata } from '@/lib/i18n/server';
 
@@ -7,5 +5,5 @@ export const generateMetadata = titleMetadata('dashboard.title');
 
 export default function Page() {
   // Admins watch the platform; everyone else their own account.
-  return <RoleDashboard admin={<AdminOverviewPage />} user={<DashboardPage />} />;
+  return <RoleDashboard />;
 }
