@@ -29,7 +29,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     // without scripts the page stays dark, the product's default look.
     <html lang={locale} className="dark" suppressHydrationWarning>
       <body className="min-h-dvh antialiased">
-        <AppProviders locale={locale}>{children}</AppProviders>
+        <AppProviders locale={locale} dictionary={dictionaries[locale]}>
+          {children}
+        </AppProviders>
       </body>
     </html>
   );

@@ -4,6 +4,7 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { ThemeProvider } from 'next-themes';
 import { useState, type ReactNode } from 'react';
 import type { Locale } from '@/lib/i18n/config';
+import type { Dictionary } from '@/lib/i18n/dictionaries';
 import { I18nProvider } from '@/lib/i18n/i18n-provider';
 import { createQueryClient } from '@/lib/query-client';
 import { AuthRuntime } from './auth-runtime';
@@ -13,7 +14,15 @@ import { Toaster } from './toaster';
 /** Where the choice is remembered; the key our own theme store used, so nobody's choice is lost. */
 const THEME_STORAGE_KEY = 'um_theme';
 
-export function AppProviders({ locale, children }: { locale: Locale; children: ReactNode }) {
+export function AppProviders({
+  locale,
+  dictionary,
+  children,
+}: {
+  locale: Locale;
+  dictionary: Dictionary;
+  children: ReactNode;
+}) {
   // One client per browser tab; useState keeps it across re-renders.
   const [queryClient] = useState(createQueryClient);
   return (
@@ -26,7 +35,7 @@ export function AppProviders({ locale, children }: { locale: Locale; children: R
       enableSystem
       disableTransitionOnChange
     >
-      <I18nProvider initialLocale={locale}>
+      <I18nProvider initialLocale={locale} initialDictionary={dictionary}>
         <QueryClientProvider client={queryClient}>
           <AuthRuntime />
           <ErrorReporter />

@@ -1,7 +1,7 @@
 import { formatCredits } from '@uni-manager/contracts';
 import { ApiError } from '@/lib/api/errors';
-import { intlLocale, locales } from '@/lib/i18n/config';
-import { dictionaries, type Dictionary } from '@/lib/i18n/dictionaries';
+import { intlLocale, isLocale } from '@/lib/i18n/config';
+import type { Dictionary } from '@/lib/i18n/dictionaries';
 import type { Translate } from '@/lib/i18n/translate';
 
 export interface ErrorDescription {
@@ -38,7 +38,7 @@ function insufficientCredits(err: ApiError, t: Translate, dict: Dictionary): Err
   const { need, available, unit } = err.details;
   if (typeof need !== 'number' || typeof available !== 'number') return { title: err.message };
   // The dictionary is one of ours: its locale formats the amounts.
-  const locale = locales.find((l) => dictionaries[l] === dict) ?? 'en';
+  const locale = isLocale(dict.meta.locale) ? dict.meta.locale : 'en';
   const amount = (minor: number) => formatCredits(Math.max(0, minor), intlLocale[locale]);
   const unitName = typeof unit === 'string' && unit && unit !== 'credits' ? unit : t('credits.unit');
   return {

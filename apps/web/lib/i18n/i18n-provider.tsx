@@ -7,11 +7,13 @@ import {
   useContext,
   useEffect,
   useMemo,
+  useState,
   useSyncExternalStore,
   type ReactNode,
 } from 'react';
 import type { Locale } from './config';
-import { dictionaries, type Dictionary } from './dictionaries';
+import type { Dictionary } from './dictionaries';
+import { loadDictionary } from './dictionaries/load';
 import { createFormatters, type Formatters } from './format';
 import { chooseLocale, getClientLocale, subscribeLocale, writeLocaleCookie } from './locale-store';
 import { createTranslator, type Translate } from './translate';
@@ -27,9 +29,33 @@ interface I18nContextValue {
 
 const I18nContext = createContext<I18nContextValue | null>(null);
 
-export function I18nProvider({ initialLocale, children }: { initialLocale: Locale; children: ReactNode }) {
+interface I18nProviderProps {
+  initialLocale: Locale;
+  /** The server's dictionary for initialLocale: it arrives with the page, not as JavaScript. */
+  initialDictionary: Dictionary;
+  children: ReactNode;
+}
+
+export function I18nProvider({ initialLocale, initialDictionary, children }: I18nProviderProps) {
   const router = useRouter();
-  const locale = useSyncExternalStore(subscribeLocale, getClientLocale, () => initialLocale);
+  const wanted = useSyncExternalStore(subscribeLocale, getClientLocale, () => initialLocale);
+  const [loaded, setLoaded] = useState<Partial<Record<Locale, Dictionary>>>({ [initialLocale]: initialDictionary });
+  // A refresh after a language switch brings the server's new dictionary: keep it.
+  if (loaded[initialLocale] !== initialDictionary) setLoaded((l) => ({ ...l, [initialLocale]: initialDictionary }));
+  // Another language than the server rendered (chosen here, or stored in this browser) loads as a chunk;
+  // the page stays in the server's language for the moment it takes.
+  const locale = loaded[wanted] ? wanted : initialLocale;
+
+  useEffect(() => {
+    if (loaded[wanted]) return;
+    let cancelled = false;
+    void loadDictionary(wanted).then((dict) => {
+      if (!cancelled) setLoaded((l) => ({ ...l, [wanted]: dict }));
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [wanted, loaded]);
 
   useEffect(() => {
     document.documentElement.lang = locale;
@@ -46,9 +72,9 @@ export function I18nProvider({ initialLocale, children }: { initialLocale: Local
   );
 
   const value = useMemo<I18nContextValue>(() => {
-    const dict = dictionaries[locale];
+    const dict = loaded[locale] ?? initialDictionary;
     return { locale, setLocale, t: createTranslator(dict, locale), dict, format: createFormatters(locale) };
-  }, [locale, setLocale]);
+  }, [locale, setLocale, loaded, initialDictionary]);
 
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }

@@ -7,6 +7,8 @@ import type { AccountState, AuditAction, ErrorCode, Role } from '@uni-manager/co
  */
 export const en = {
   meta: {
+    /** Which language this is, for code that only holds the dictionary. */
+    locale: 'en',
     titleTemplate: '{page} · Uni-Manager',
     description: 'Self-hosted virtual machines on Proxmox VE, paid with prepaid credits.',
   },

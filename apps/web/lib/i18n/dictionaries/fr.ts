@@ -4,6 +4,7 @@ import type { Dictionary } from './en';
 // Typed as `Dictionary`: a missing or extra key anywhere is a compile error.
 export const fr: Dictionary = {
   meta: {
+    locale: 'fr',
     titleTemplate: '{page} · Uni-Manager',
     description: 'Machines virtuelles auto-hébergées sur Proxmox VE, payées avec des crédits prépayés.',
   },
