@@ -147,6 +147,7 @@ export function createServices(infra: Infrastructure) {
     logger: logger.child({ module: 'reconcile' }),
     servers,
     sampleRetentionHours: c.VM_SAMPLE_RETENTION_HOURS,
+    live,
   });
   const templates = createTemplatesService({ db, clock, logger: logger.child({ module: 'templates' }), servers });
   const consoles = createConsoleService({

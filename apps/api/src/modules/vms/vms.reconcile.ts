@@ -7,6 +7,8 @@ import { ProxmoxError } from '../../integrations/proxmox/errors.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import { appendAudits, type AuditEntry } from '../audit/audit.repo.js';
+import { enterRateChange } from '../billing/billing.meter.js';
+import type { LivePublisher } from '../live/live.publisher.js';
 import type { ServersService } from '../servers/servers.service.js';
 
 export interface ReconcilerDeps {
@@ -15,6 +17,8 @@ export interface ReconcilerDeps {
   logger: Logger;
   servers: ServersService;
   sampleRetentionHours: number;
+  /** Told of every VM whose state changed, once the change has committed. */
+  live?: Pick<LivePublisher, 'vm'>;
 }
 
 export interface ReconcileSummary {
@@ -164,7 +168,10 @@ export function createReconciler(deps: ReconcilerDeps) {
       await client.close();
     }
 
-    return db.transaction(async (tx) => {
+    const notices: { id: string; ownerId: string; status: VmStatus; powerState: PowerState }[] = [];
+    const result = await db.transaction(async (tx) => {
+      // Power changes change rates: the billing lock before the rows' (see enterRateChange).
+      await enterRateChange(tx);
       // In id order, so two transactions locking several of these rows cannot deadlock each other.
       const rows: LockedVm[] = await tx
         .select({
@@ -207,30 +214,24 @@ export function createReconciler(deps: ReconcilerDeps) {
       let seen = 0;
       let changed = 0;
 
+      // One object literal per VM: spreading a copy per VM cost ten times the rest of this loop.
       for (const row of rows) {
         const r = listed.get(row.vmid!);
-        const current: VmUpdate = {
-          id: row.id,
-          seen: !!r,
-          history: false,
-          status: row.status,
-          power_state: row.powerState,
-          node: row.node,
-          name: row.name,
-          cores: row.cores,
-          memory_mib: row.memoryMib,
-          lost_at: row.lostAt?.toISOString() ?? null,
-        };
         if (!r) {
           // A running operation may be the reason (or will find out itself).
           if (row.status === 'lost' || row.busy) continue;
           lost.push(row);
           changed++;
           updates.push({
-            ...current,
+            id: row.id,
+            seen: false,
             history: true,
             status: 'lost',
             power_state: 'unknown',
+            node: row.node,
+            name: row.name,
+            cores: row.cores,
+            memory_mib: row.memoryMib,
             lost_at: now.toISOString(),
           });
           continue;
@@ -238,45 +239,48 @@ export function createReconciler(deps: ReconcilerDeps) {
         seen++;
         const maxmem = num(r.maxmem);
         const uptime = num(r.uptime);
-        const next: VmUpdate = {
-          ...current,
+        let { status, powerState, node, name, cores, memoryMib } = row;
+        let lostAt = row.lostAt?.toISOString() ?? null;
+        // A VM with an operation under way is the operation's: only its usage is recorded.
+        if (!row.busy) {
+          powerState = powerOf(r.status);
+          if (row.powerState === 'paused' && powerState === 'running' && qmp.get(row.vmid!) !== 'running')
+            powerState = 'paused';
+          node = r.node;
+          if (row.status === 'lost') {
+            status = 'active';
+            lostAt = null;
+            found.push(row);
+          }
+          const rename = renames.get(row.id);
+          if (rename && !taken.has(row.id)) name = rename;
+          else if (rename)
+            log.warn({ vmId: row.id, name: rename }, 'VM renamed in Proxmox to a name its owner already uses');
+          if (!hasPending(row.pending)) {
+            const maxcpu = num(r.maxcpu);
+            if (maxcpu !== null && Number.isInteger(maxcpu) && maxcpu > 0) cores = maxcpu;
+            if (maxmem !== null && maxmem > 0) memoryMib = Math.round(maxmem / MIB);
+          }
+        }
+        const history = status !== row.status || powerState !== row.powerState;
+        updates.push({
+          id: row.id,
+          seen: true,
+          history,
+          status,
+          power_state: powerState,
+          node,
+          name,
+          cores,
+          memory_mib: memoryMib,
+          lost_at: lostAt,
           cpu: num(r.cpu),
           mem_used_bytes: num(r.mem),
           mem_total_bytes: maxmem,
           uptime_seconds: uptime === null ? null : Math.floor(uptime),
           pve_lock: r.lock ?? null,
-        };
-        if (row.busy) {
-          updates.push(next);
-          continue;
-        }
-
-        let power = powerOf(r.status);
-        if (row.powerState === 'paused' && power === 'running' && qmp.get(row.vmid!) !== 'running') power = 'paused';
-        next.power_state = power;
-        next.node = r.node;
-        if (row.status === 'lost') {
-          next.status = 'active';
-          next.lost_at = null;
-          found.push(row);
-        }
-        const rename = renames.get(row.id);
-        if (rename && !taken.has(row.id)) next.name = rename;
-        else if (rename)
-          log.warn({ vmId: row.id, name: rename }, 'VM renamed in Proxmox to a name its owner already uses');
-        if (!hasPending(row.pending)) {
-          const cores = num(r.maxcpu);
-          if (cores !== null && Number.isInteger(cores) && cores > 0) next.cores = cores;
-          if (maxmem !== null && maxmem > 0) next.memory_mib = Math.round(maxmem / MIB);
-        }
-        next.history = next.status !== row.status || next.power_state !== row.powerState;
-        const differs =
-          next.history ||
-          next.node !== row.node ||
-          next.name !== row.name ||
-          next.cores !== row.cores ||
-          next.memory_mib !== row.memoryMib;
-        if (differs) {
+        });
+        if (history || node !== row.node || name !== row.name || cores !== row.cores || memoryMib !== row.memoryMib) {
           changed++;
           log.info(
             {
@@ -289,24 +293,25 @@ export function createReconciler(deps: ReconcilerDeps) {
                 cores: row.cores,
                 memoryMib: row.memoryMib,
               },
-              to: {
-                powerState: next.power_state,
-                node: next.node,
-                name: next.name,
-                cores: next.cores,
-                memoryMib: next.memory_mib,
-              },
+              to: { powerState, node, name, cores, memoryMib },
             },
             `VM ${row.name} (${row.vmid}) changed in Proxmox`,
           );
         }
-        updates.push(next);
       }
 
       if (updates.length) await applyUpdates(tx, updates, now);
       if (lost.length || found.length) await alert(tx, server, lost, found, listed, now, log);
+      const owners = new Map(rows.map((r) => [r.id, r]));
+      for (const u of updates) {
+        const before = owners.get(u.id)!;
+        if (u.status !== before.status || u.power_state !== before.powerState)
+          notices.push({ id: u.id, ownerId: before.ownerId, status: u.status, powerState: u.power_state });
+      }
       return { ok: true, seen, changed, lost: lost.length, found: found.length };
     });
+    for (const n of notices) deps.live?.vm(n);
+    return result;
   }
 
   /**
