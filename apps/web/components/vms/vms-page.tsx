@@ -141,7 +141,7 @@ export function VmsPage() {
         <ListPagination total={data?.total} search={search} onChange={setSearch} pageSizeOptions={PAGE_SIZES} />
       </Card>
       {data && data.total > 0 ? <p className="mt-3 text-xs text-muted-foreground">{t('vms.list.liveHint')}</p> : null}
-    </>
       {dialogs}
+    </>
   );
 }
