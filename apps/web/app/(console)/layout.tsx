@@ -1,6 +1,11 @@
 import type { ReactNode } from 'react';
 import { AppShell } from '@/components/layout/app-shell';
+import { LiveProvider } from '@/lib/live/live-provider';
 
 export default function ConsoleLayout({ children }: { children: ReactNode }) {
-  return <AppShell>{children}</AppShell>;
+  return (
+    <LiveProvider>
+      <AppShell>{children}</AppShell>
+    </LiveProvider>
+  );
 }

@@ -22,8 +22,8 @@ const PAGE_SIZE = 10;
 
 interface VmTimelineProps {
   vmId: string;
-  /** How often to look again: the VM page's own pace. */
-  refetchInterval: number;
+  /** How often to look again: the VM page's own pace (none while the live stream keeps it fresh). */
+  refetchInterval: number | false;
 }
 
 /** The VM's operations, newest first: who asked for what, when, and how it ended. */
