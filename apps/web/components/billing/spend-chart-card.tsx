@@ -19,6 +19,7 @@ import { fetchMySpend } from '@/lib/api/credits';
 import { queryKeys } from '@/lib/api/query-keys';
 import { localMidnight } from '@/lib/days';
 import { useI18n } from '@/lib/i18n/i18n-provider';
+import { useFallbackPoll } from '@/lib/live/live-provider';
 import { useMoney } from './money';
 import { BALANCE_REFRESH_MS } from './use-billing';
 
@@ -40,11 +41,12 @@ export function SpendChartCard({ className }: { className?: string }) {
   const { t } = useI18n();
   const [range, setRange] = useState<SpendRange>('30d');
   const days = DAYS[range];
+  const poll = useFallbackPoll();
   const spend = useQuery({
     queryKey: queryKeys.mySpend(days),
     queryFn: ({ signal }) => fetchMySpend(days, signal),
     placeholderData: keepPreviousData,
-    refetchInterval: BALANCE_REFRESH_MS * 4,
+    refetchInterval: poll(BALANCE_REFRESH_MS * 4),
   });
 
   return (

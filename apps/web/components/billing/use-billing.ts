@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { fetchBillingSettings } from '@/lib/api/admin-billing';
 import { fetchMyBalance } from '@/lib/api/credits';
 import { queryKeys } from '@/lib/api/query-keys';
+import { LIVE_SAFETY_POLL_MS, useFallbackPoll } from '@/lib/live/live-provider';
 
 /** The balance moves with every running VM: looked at again about as often as other live data. */
 export const BALANCE_REFRESH_MS = 30_000;
@@ -14,10 +15,11 @@ export const BALANCE_REFRESH_MS = 30_000;
  * the same cached answer instead of asking again.
  */
 export function useBalance() {
+  const poll = useFallbackPoll();
   return useQuery({
     queryKey: queryKeys.myBalance,
     queryFn: ({ signal }) => fetchMyBalance(signal),
-    refetchInterval: BALANCE_REFRESH_MS,
+    refetchInterval: poll(BALANCE_REFRESH_MS, LIVE_SAFETY_POLL_MS),
   });
 }
 

@@ -10,6 +10,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { fetchVmBilling } from '@/lib/api/credits';
 import { queryKeys } from '@/lib/api/query-keys';
 import { useI18n } from '@/lib/i18n/i18n-provider';
+import { LIVE_SAFETY_POLL_MS, useFallbackPoll } from '@/lib/live/live-provider';
 import { useCycleText, useMoney } from './money';
 import { BALANCE_REFRESH_MS, useBillingSettings } from './use-billing';
 
@@ -48,10 +49,11 @@ export function VmBillingCard({ vm, className }: { vm: Vm; className?: string })
   const { t, format } = useI18n();
   const money = useMoney();
   const settings = useBillingSettings();
+  const poll = useFallbackPoll();
   const billing = useQuery({
     queryKey: queryKeys.vmBilling(vm.id),
     queryFn: ({ signal }) => fetchVmBilling(vm.id, signal),
-    refetchInterval: vm.status === 'deleted' ? false : BALANCE_REFRESH_MS,
+    refetchInterval: vm.status === 'deleted' ? false : poll(BALANCE_REFRESH_MS, LIVE_SAFETY_POLL_MS),
   });
   const b = billing.data;
   const cycleText = useCycleText();

@@ -18,6 +18,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { fetchNotifications, fetchUnreadCount, markNotificationsRead } from '@/lib/api/notifications';
 import { queryKeys } from '@/lib/api/query-keys';
 import { useI18n } from '@/lib/i18n/i18n-provider';
+import { useFallbackPoll } from '@/lib/live/live-provider';
 import { cn } from '@/lib/utils';
 import { useNotificationText, type NotificationTone } from './notification-text';
 
@@ -87,10 +88,11 @@ export function NotificationBell() {
   const router = useRouter();
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
+  const poll = useFallbackPoll();
   const unread = useQuery({
     queryKey: queryKeys.unreadNotifications,
     queryFn: ({ signal }) => fetchUnreadCount(signal),
-    refetchInterval: UNREAD_REFRESH_MS,
+    refetchInterval: poll(UNREAD_REFRESH_MS),
   });
   const list = useQuery({
     queryKey: queryKeys.notificationList(1, RECENT),

@@ -25,6 +25,7 @@ import { queryKeys } from '@/lib/api/query-keys';
 import { fetchServers } from '@/lib/api/servers';
 import { fetchAdminVms } from '@/lib/api/vms';
 import { useI18n } from '@/lib/i18n/i18n-provider';
+import { LIVE_SAFETY_POLL_MS, useFallbackPoll } from '@/lib/live/live-provider';
 import { nextOrder, usePagedSearchState } from '@/lib/use-search-state';
 import { actionIcon } from './action-visuals';
 import { refreshIntervalFor } from './refresh';
@@ -51,12 +52,13 @@ export function AdminVmsPage() {
   const switchId = useId();
   const [search, setSearch, update] = usePagedSearchState(parseAdminVmsSearch, serializeAdminVmsSearch);
   const { run, dialogs, busyId } = useVmActions();
+  const poll = useFallbackPoll();
   const query = toAdminVmsQuery(search);
   const vms = useQuery({
     queryKey: queryKeys.adminVms(query),
     queryFn: ({ signal }) => fetchAdminVms(query, signal),
     placeholderData: keepPreviousData,
-    refetchInterval: (q) => refreshIntervalFor(q.state.data?.items),
+    refetchInterval: (q) => poll(refreshIntervalFor(q.state.data?.items), LIVE_SAFETY_POLL_MS),
     refetchOnWindowFocus: 'always',
   });
   const servers = useQuery({ queryKey: queryKeys.adminServers, queryFn: ({ signal }) => fetchServers(signal) });

@@ -14,6 +14,7 @@ import { QueryError } from '@/components/ui/query-error';
 import { queryKeys } from '@/lib/api/query-keys';
 import { fetchVms } from '@/lib/api/vms';
 import { useT } from '@/lib/i18n/i18n-provider';
+import { LIVE_SAFETY_POLL_MS, useFallbackPoll } from '@/lib/live/live-provider';
 import { nextOrder, usePagedSearchState } from '@/lib/use-search-state';
 import { refreshIntervalFor } from './refresh';
 import { SortSelect } from './sort-select';
@@ -51,11 +52,12 @@ export function VmsPage() {
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const query = toVmsQuery(search);
   const { run, dialogs, busyId } = useVmActions();
+  const poll = useFallbackPoll();
   const vms = useQuery({
     queryKey: queryKeys.vmList(query),
     queryFn: ({ signal }) => fetchVms(query, signal),
     placeholderData: keepPreviousData,
-    refetchInterval: (q) => refreshIntervalFor(q.state.data?.items),
+    refetchInterval: (q) => poll(refreshIntervalFor(q.state.data?.items), LIVE_SAFETY_POLL_MS),
     refetchOnWindowFocus: 'always',
   });
 

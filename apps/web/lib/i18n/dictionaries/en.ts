@@ -1006,7 +1006,7 @@ export const en = {
     },
     list: {
       label: 'Your virtual machines',
-      liveHint: 'This list updates by itself: every 2 seconds while an operation runs, every 10 seconds otherwise.',
+      liveHint: 'This list updates by itself as your VMs change.',
       select: 'Select {name}',
       selectAll: 'Select every VM on this page',
     },

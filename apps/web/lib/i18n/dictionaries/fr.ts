@@ -1021,8 +1021,7 @@ export const fr: Dictionary = {
     },
     list: {
       label: 'Vos machines virtuelles',
-      liveHint:
-        'Cette liste se met à jour seule : toutes les 2 secondes pendant une opération, toutes les 10 secondes sinon.',
+      liveHint: 'Cette liste se met à jour seule quand vos VM changent.',
       select: 'Sélectionner {name}',
       selectAll: 'Sélectionner toutes les VM de cette page',
       rowAction: '{action} {name}',
