@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { NotificationBell } from '@/components/notifications/notification-bell';
 import { Brand } from './brand';
 import { LanguageSwitcher } from './language-switcher';
+import { LiveIndicator } from './live-indicator';
 import { MobileNav } from './mobile-nav';
 import { ThemeToggle } from './theme-toggle';
 import { UserMenu } from './user-menu';
@@ -15,6 +16,7 @@ export function TopBar({ user }: { user: User }) {
         <Brand className="text-sm [&>span:last-child]:hidden min-[420px]:[&>span:last-child]:inline" />
       </Link>
       <div className="ml-auto flex items-center gap-1">
+        <LiveIndicator />
         <LanguageSwitcher />
         <ThemeToggle />
         <NotificationBell />

@@ -64,6 +64,8 @@ export const en = {
     signedInAs: 'Signed in as',
     account: 'Account settings',
     logout: 'Log out',
+    /** Shown while the live connection is down; pages fall back to refreshing every few seconds. */
+    reconnecting: 'Reconnecting… updates may be delayed',
   },
   auth: {
     panel: 'Provided by your organisation, on its own Proxmox VE clusters.',

@@ -60,6 +60,7 @@ export const fr: Dictionary = {
     signedInAs: 'Connecté en tant que',
     account: 'Paramètres du compte',
     logout: 'Se déconnecter',
+    reconnecting: 'Reconnexion… les mises à jour peuvent être retardées',
   },
   auth: {
     panel: 'Proposé par votre organisation, sur ses propres clusters Proxmox VE.',
