@@ -1,9 +1,8 @@
 'use client';
 
-import { loginBodySchema } from '@uni-manager/contracts';
+import { loginBodySchema, type LoginBody } from '@uni-manager/contracts';
 import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
-import type { FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { FormField } from '@/components/ui/form-field';
@@ -14,52 +13,41 @@ import { isApiError } from '@/lib/api/errors';
 import { sessionEndFor } from '@/lib/auth/session-end';
 import { useAuth } from '@/lib/auth/use-auth';
 import { describeError } from '@/lib/errors/describe';
-import { fieldErrorsFromApi, validate } from '@/lib/forms/validate';
-import { useFormFields } from '@/lib/forms/use-form-fields';
+import { showFieldErrors, useContractForm } from '@/lib/forms/use-contract-form';
+import { fieldErrorsFromApi } from '@/lib/forms/validate';
 import { useI18n } from '@/lib/i18n/i18n-provider';
 import { AuthCard } from './auth-card';
 import { noticeMessage, SessionNotice } from './session-notice';
 import { useSignedInRedirect } from './use-signed-in-redirect';
 
-type Field = 'email' | 'password';
-const FIELDS: readonly Field[] = ['email', 'password'];
+const FIELDS = ['email', 'password'] as const;
 
 export function LoginForm() {
   const { t, dict } = useI18n();
   const { notice } = useAuth();
   const next = useSignedInRedirect();
-  const { formRef, values, errors, formError, setFormError, update, showErrors, clearErrors } = useFormFields<Field>({
-    email: '',
-    password: '',
-  });
+  const form = useContractForm<LoginBody, LoginBody>(loginBodySchema, { email: '', password: '' });
+  const { errors } = form.formState;
+  const formError = errors.root?.server?.message;
   const mutation = useMutation({ mutationFn: login, meta: { silent: true } });
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setFormError(null);
-    const result = validate(loginBodySchema, values, t);
-    if (!result.ok) {
-      showErrors(result.errors);
-      return;
-    }
-    clearErrors();
+  const onSubmit = form.handleSubmit(async (body) => {
     try {
-      await mutation.mutateAsync(result.data);
+      await mutation.mutateAsync(body);
       // useSignedInRedirect takes over once the session is stored.
     } catch (err) {
-      if (isApiError(err) && err.code === 'VALIDATION_FAILED' && err.fields.length) {
-        showErrors(fieldErrorsFromApi(err, FIELDS));
+      if (isApiError(err) && err.code === 'VALIDATION_FAILED' && showFieldErrors(form, fieldErrorsFromApi(err, FIELDS)))
         return;
-      }
       // Suspended and banned accounts get the administrator's reason, as on a forced logout.
       const ended = isApiError(err) ? sessionEndFor(err, 'authenticated') : undefined;
-      setFormError(
-        ended && (ended.reason === 'suspended' || ended.reason === 'banned')
-          ? noticeMessage(ended, t)
-          : describeError(err, t, dict).title,
-      );
+      form.setError('root.server', {
+        message:
+          ended && (ended.reason === 'suspended' || ended.reason === 'banned')
+            ? noticeMessage(ended, t)
+            : describeError(err, t, dict).title,
+      });
     }
-  }
+  });
 
   const registerHref = next !== '/dashboard' ? `/register?next=${encodeURIComponent(next)}` : '/register';
 
@@ -77,7 +65,6 @@ export function LoginForm() {
       }
     >
       <form
-        ref={formRef}
         noValidate
         onSubmit={onSubmit}
         className="grid gap-5"
@@ -90,28 +77,24 @@ export function LoginForm() {
             {formError}
           </Alert>
         ) : null}
-        <FormField label={t('auth.login.email')} error={errors.email}>
+        <FormField label={t('auth.login.email')} error={errors.email?.message}>
           {(control) => (
             <Input
               {...control}
-              name="email"
+              {...form.register('email')}
               type="email"
               inputMode="email"
               autoComplete="username"
               autoFocus
-              value={values.email}
-              onChange={(e) => update('email', e.target.value)}
             />
           )}
         </FormField>
-        <FormField label={t('auth.login.password')} error={errors.password}>
+        <FormField label={t('auth.login.password')} error={errors.password?.message}>
           {(control) => (
             <PasswordInput
               {...control}
-              name="password"
+              {...form.register('password')}
               autoComplete="current-password"
-              value={values.password}
-              onChange={(e) => update('password', e.target.value)}
               showLabel={t('common.showPassword')}
               hideLabel={t('common.hidePassword')}
             />

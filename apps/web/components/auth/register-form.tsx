@@ -3,8 +3,8 @@
 import { registerBodySchema } from '@uni-manager/contracts';
 import { useMutation } from '@tanstack/react-query';
 import Link from 'next/link';
-import type { FormEvent } from 'react';
 import { toast } from 'sonner';
+import { z } from 'zod';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { FormField } from '@/components/ui/form-field';
@@ -13,8 +13,8 @@ import { PasswordInput } from '@/components/ui/password-input';
 import { register } from '@/lib/api/auth';
 import { isApiError } from '@/lib/api/errors';
 import { describeError } from '@/lib/errors/describe';
-import { fieldErrorsFromApi, validate, type FieldErrors } from '@/lib/forms/validate';
-import { confirmationError, useFormFields } from '@/lib/forms/use-form-fields';
+import { confirmation, showFieldErrors, useContractForm } from '@/lib/forms/use-contract-form';
+import { fieldErrorsFromApi } from '@/lib/forms/validate';
 import { useI18n } from '@/lib/i18n/i18n-provider';
 import { AuthCard } from './auth-card';
 import { PasswordHint } from './password-hint';
@@ -22,52 +22,35 @@ import { useSignedInRedirect } from './use-signed-in-redirect';
 
 type Field = 'email' | 'displayName' | 'password' | 'confirmPassword';
 const FIELDS: readonly Field[] = ['email', 'displayName', 'password', 'confirmPassword'];
+const schema = registerBodySchema
+  .extend({ confirmPassword: z.string().min(1) })
+  .refine((v) => v.confirmPassword === v.password, confirmation);
 
 export function RegisterForm() {
   const { t, dict } = useI18n();
   const next = useSignedInRedirect();
-  const { formRef, values, errors, formError, setFormError, update, showErrors, clearErrors } = useFormFields<Field>({
-    email: '',
-    displayName: '',
-    password: '',
-    confirmPassword: '',
-  });
+  const form = useContractForm(schema, { email: '', displayName: '', password: '', confirmPassword: '' });
+  const { errors } = form.formState;
+  const formError = errors.root?.server?.message;
   const mutation = useMutation({ mutationFn: register, meta: { silent: true } });
 
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setFormError(null);
-    const result = validate(registerBodySchema, values, t);
-    const found: FieldErrors<Field> = result.ok ? {} : { ...result.errors };
-    const confirm = confirmationError(values.confirmPassword, values.password, t);
-    if (confirm) found.confirmPassword = confirm;
-    if (!result.ok || Object.values(found).some(Boolean)) {
-      showErrors(found);
-      return;
-    }
-    clearErrors();
+  const onSubmit = form.handleSubmit(async ({ email, displayName, password }) => {
     try {
-      const session = await mutation.mutateAsync(result.data);
+      const session = await mutation.mutateAsync({ email, displayName, password });
       toast.success(t('auth.register.welcome', { name: session.user.displayName }));
     } catch (err) {
       if (isApiError(err)) {
         const byCode: Partial<Record<string, Field>> = { EMAIL_TAKEN: 'email', WEAK_PASSWORD: 'password' };
         const field = byCode[err.code];
         if (field) {
-          showErrors({ [field]: dict.errorCodes[err.code as 'EMAIL_TAKEN' | 'WEAK_PASSWORD'] });
+          showFieldErrors(form, { [field]: dict.errorCodes[err.code as 'EMAIL_TAKEN' | 'WEAK_PASSWORD'] });
           return;
         }
-        if (err.fields.length) {
-          const fromServer = fieldErrorsFromApi(err, FIELDS);
-          if (Object.keys(fromServer).length) {
-            showErrors(fromServer);
-            return;
-          }
-        }
+        if (showFieldErrors(form, fieldErrorsFromApi(err, FIELDS))) return;
       }
-      setFormError(describeError(err, t, dict).title);
+      form.setError('root.server', { message: describeError(err, t, dict).title });
     }
-  }
+  });
 
   const loginHref = next !== '/dashboard' ? `/login?next=${encodeURIComponent(next)}` : '/login';
 
@@ -85,7 +68,6 @@ export function RegisterForm() {
       }
     >
       <form
-        ref={formRef}
         noValidate
         onSubmit={onSubmit}
         className="grid gap-5"
@@ -97,61 +79,46 @@ export function RegisterForm() {
             {formError}
           </Alert>
         ) : null}
-        <FormField label={t('auth.register.email')} error={errors.email}>
+        <FormField label={t('auth.register.email')} error={errors.email?.message}>
           {(control) => (
             <Input
               {...control}
-              name="email"
+              {...form.register('email')}
               type="email"
               inputMode="email"
               autoComplete="email"
               autoFocus
-              value={values.email}
-              onChange={(e) => update('email', e.target.value)}
             />
           )}
         </FormField>
         <FormField
           label={t('auth.register.displayName')}
           hint={t('auth.register.displayNameHint')}
-          error={errors.displayName}
+          error={errors.displayName?.message}
         >
-          {(control) => (
-            <Input
-              {...control}
-              name="displayName"
-              autoComplete="name"
-              maxLength={80}
-              value={values.displayName}
-              onChange={(e) => update('displayName', e.target.value)}
-            />
-          )}
+          {(control) => <Input {...control} {...form.register('displayName')} autoComplete="name" maxLength={80} />}
         </FormField>
         <FormField
           label={t('auth.register.password')}
-          hint={<PasswordHint password={values.password} />}
-          error={errors.password}
+          hint={<PasswordHint password={form.watch('password')} />}
+          error={errors.password?.message}
         >
           {(control) => (
             <PasswordInput
               {...control}
-              name="password"
+              {...form.register('password')}
               autoComplete="new-password"
-              value={values.password}
-              onChange={(e) => update('password', e.target.value)}
               showLabel={t('common.showPassword')}
               hideLabel={t('common.hidePassword')}
             />
           )}
         </FormField>
-        <FormField label={t('auth.register.confirmPassword')} error={errors.confirmPassword}>
+        <FormField label={t('auth.register.confirmPassword')} error={errors.confirmPassword?.message}>
           {(control) => (
             <PasswordInput
               {...control}
-              name="confirmPassword"
+              {...form.register('confirmPassword')}
               autoComplete="new-password"
-              value={values.confirmPassword}
-              onChange={(e) => update('confirmPassword', e.target.value)}
               showLabel={t('common.showPassword')}
               hideLabel={t('common.hidePassword')}
             />

@@ -2,13 +2,15 @@
 
 import { useRef, useState } from 'react';
 import { focusFirstInvalid } from './focus-first-invalid';
-import type { Translate } from '@/lib/i18n/translate';
 import type { FieldErrors } from './validate';
 
 /**
- * The state every form here keeps: its values, an error per field (cleared as
- * the field is edited), one error for the whole form, and a ref so that a
- * failed submit can move focus to the first invalid field.
+ * Hand-kept form state, for the forms that are not a contract schema over
+ * plain text fields (the admin credit dialogs: amounts read in the reader's
+ * decimal convention, checked against the live balance, previewed as typed):
+ * values, an error per field (cleared as the field is edited), one error for
+ * the whole form, and a ref so that a failed submit can move focus to the
+ * first invalid field. Forms over a contract schema use useContractForm.
  */
 export function useFormFields<F extends string>(initial: Record<F, string>) {
   const formRef = useRef<HTMLFormElement>(null);
@@ -38,11 +40,4 @@ export function useFormFields<F extends string>(initial: Record<F, string>) {
     clearErrors: () => setErrors({}),
     reset: () => setValues(initial),
   };
-}
-
-/** The error of a "repeat the password" field, if any. */
-export function confirmationError(confirm: string, password: string, t: Translate): string | undefined {
-  if (!confirm) return t('validation.required');
-  if (confirm !== password) return t('validation.passwordsMismatch');
-  return undefined;
 }
