@@ -92,9 +92,12 @@ export function TemplateStep({ templates, loadError, onRetry, selectedId, onSele
                 {tpl.visibility === 'admin' ? <Badge tone="primary">{t('vms.create.adminOnly')}</Badge> : null}
                 {!tpl.available ? <Badge tone="warning">{t('vms.create.unavailable')}</Badge> : null}
               </span>
-              <span className="flex items-end justify-between gap-3 border-t pt-3 text-sm">
-                <span className="text-muted-foreground tabular-nums">{formatSize(tpl.defaults, t, format)}</span>
-                <span className="text-right">
+              {/* The price never breaks inside itself: where both do not fit, it takes its own line, to the right. */}
+              <span className="flex flex-wrap items-end justify-between gap-x-3 gap-y-1 border-t pt-3 text-sm">
+                <span className="min-w-0 text-muted-foreground tabular-nums">
+                  {formatSize(tpl.defaults, t, format)}
+                </span>
+                <span className="ml-auto whitespace-nowrap text-right">
                   <span className="block font-semibold tabular-nums">
                     {formatHourly(tpl.priceRunningPerHour, t, locale)}
                   </span>
