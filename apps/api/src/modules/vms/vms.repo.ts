@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AdminListVmsQuery, ListVmsQuery, OsIcon, Vm, VmOperation } from '@uni-manager/contracts';
 import { and, asc, desc, eq, ilike, ne, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
@@ -173,32 +174,75 @@ const sortColumns = {
   powerState: vms.powerState,
 } as const;
 
+type ListQuery = ListVmsQuery & Partial<Pick<AdminListVmsQuery, 'ownerId' | 'serverId' | 'includeDeleted'>>;
+
+/**
+ * The page statement for one shape of query (which filters are set, the sort
+ * and its direction), with the values as placeholders. Prepared once per
+ * shape and database, and named, so each pooled connection plans it once and
+ * then only executes it: planning this statement cost more than running it.
+ * (Behind a pooler in transaction mode this needs PgBouncer 1.21+ with
+ * max_prepared_statements set; see docs/ADMIN_GUIDE.md.)
+ */
+function pageStatement(db: Executor, q: ListQuery, scope: { ownerId?: string }) {
+  const shape: string[] = [q.sort, q.order];
+  const values: Record<string, unknown> = { limit: q.pageSize, offset: (q.page - 1) * q.pageSize };
+  const like = q.q ? `%${escapeLike(q.q)}%` : undefined;
+  /** The same conditions with placeholders (the statement) or with the values (a count past the last page). */
+  const conditions = (bind: (name: string, value: unknown) => unknown) => {
+    const where: (SQL | undefined)[] = [];
+    if (scope.ownerId) where.push(eq(vms.ownerId, bind('scopeOwnerId', scope.ownerId) as string));
+    if (q.ownerId) where.push(eq(vms.ownerId, bind('ownerId', q.ownerId) as string));
+    if (q.serverId) where.push(eq(vms.serverId, bind('serverId', q.serverId) as string));
+    if (q.status) where.push(eq(vms.status, bind('status', q.status) as VmRow['status']));
+    else if (!q.includeDeleted) where.push(ne(vms.status, 'deleted'));
+    if (q.powerState) where.push(eq(vms.powerState, bind('powerState', q.powerState) as VmRow['powerState']));
+    if (like) {
+      const l = bind('like', like) as string;
+      where.push(scope.ownerId ? ilike(vms.name, l) : or(ilike(vms.name, l), ilike(users.email, l)));
+    }
+    return and(...where);
+  };
+  const placeheld = conditions((name, value) => {
+    shape.push(name);
+    values[name] = value;
+    return sql.placeholder(name);
+  });
+  const dir = q.order === 'asc' ? asc : desc;
+  const build = () =>
+    joined(db)
+      .where(placeheld)
+      .orderBy(dir(sortColumns[q.sort]), dir(vms.id))
+      .limit(sql.placeholder('limit'))
+      .offset(sql.placeholder('offset'));
+  return { key: shape.join(':'), build, values, where: () => conditions((_name, value) => value) };
+}
+
+const prepared = new WeakMap<object, Map<string, { execute(v: Record<string, unknown>): Promise<unknown[]> }>>();
+
 /** A page of VMs with their operations, in one statement (and so one snapshot). */
 export async function listVms(
   db: Executor,
-  q: ListVmsQuery & Partial<Pick<AdminListVmsQuery, 'ownerId' | 'serverId' | 'includeDeleted'>>,
+  q: ListQuery,
   scope: { ownerId?: string },
 ): Promise<{ items: Vm[]; total: number }> {
-  const where: (SQL | undefined)[] = [];
-  if (scope.ownerId) where.push(eq(vms.ownerId, scope.ownerId));
-  if (q.ownerId) where.push(eq(vms.ownerId, q.ownerId));
-  if (q.serverId) where.push(eq(vms.serverId, q.serverId));
-  if (q.status) where.push(eq(vms.status, q.status));
-  else if (!q.includeDeleted) where.push(ne(vms.status, 'deleted'));
-  if (q.powerState) where.push(eq(vms.powerState, q.powerState));
-  if (q.q) {
-    const like = `%${escapeLike(q.q)}%`;
-    where.push(scope.ownerId ? ilike(vms.name, like) : or(ilike(vms.name, like), ilike(users.email, like)));
+  const st = pageStatement(db, q, scope);
+  let byShape = prepared.get(db);
+  if (!byShape) prepared.set(db, (byShape = new Map()));
+  let statement = byShape.get(st.key);
+  if (!statement) {
+    // Named by its shape: the same name always carries the same text, on any pooled connection.
+    statement = st
+      .build()
+      .prepare(`vms_page_${createHash('sha1').update(st.key).digest('hex').slice(0, 16)}`) as unknown as {
+      execute(v: Record<string, unknown>): Promise<unknown[]>;
+    };
+    byShape.set(st.key, statement);
   }
-  const dir = q.order === 'asc' ? asc : desc;
-  const rows = await joined(db)
-    .where(and(...where))
-    .orderBy(dir(sortColumns[q.sort]), dir(vms.id))
-    .limit(q.pageSize)
-    .offset((q.page - 1) * q.pageSize);
+  const rows = (await statement.execute(st.values)) as (VmJoined & { total: number })[];
   return {
-    items: rows.map((r) => toVm(r as VmJoined)),
-    total: rows[0]?.total ?? (q.page > 1 ? await countVms(db, and(...where)) : 0),
+    items: rows.map((r) => toVm(r)),
+    total: rows[0]?.total ?? (q.page > 1 ? await countVms(db, st.where()) : 0),
   };
 }
 
