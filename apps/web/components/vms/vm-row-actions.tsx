@@ -30,7 +30,7 @@ export function VmRowActions({ vm, onAction, sending }: VmRowActionsProps) {
   if (vm.status !== 'active') return null;
 
   return (
-    <div className="flex items-center justify-end gap-1" data-testid="vm-row-actions">
+    <div className="flex items-center justify-end gap-1" data-testid="vm-row-action-bar">
       {power.map((kind) => {
         const Icon = actionIcon[kind];
         const label = t('vms.list.rowAction', { action: t(`vms.actions.${kind}`), name: vm.name });
@@ -45,7 +45,7 @@ export function VmRowActions({ vm, onAction, sending }: VmRowActionsProps) {
               title={blocker ? undefined : t(`vms.actions.${kind}`)}
               disabled={blocker !== null}
               onClick={() => onAction(kind)}
-              data-testid={`vm-row-${kind}`}
+              data-testid={`vm-row-action-${kind}`}
             >
               <Icon aria-hidden />
             </Button>
@@ -59,12 +59,12 @@ export function VmRowActions({ vm, onAction, sending }: VmRowActionsProps) {
             size="icon-sm"
             disabled
             aria-label={t('vms.list.rowAction', { action: t('vms.actions.console'), name: vm.name })}
-            data-testid="vm-row-console"
+            data-testid="vm-row-action-console"
           >
             <SquareTerminal aria-hidden />
           </Button>
         ) : (
-          <Button variant="ghost" size="icon-sm" asChild data-testid="vm-row-console">
+          <Button variant="ghost" size="icon-sm" asChild data-testid="vm-row-action-console">
             <Link
               href={`/vms/${vm.id}/console`}
               title={t('vms.actions.console')}
