@@ -212,6 +212,7 @@ export function createServices(infra: Infrastructure) {
       await operations.stop();
       await audit.sealer.stop();
       await bus.close();
+      await servers.closeClients();
       await store.close();
     },
   };

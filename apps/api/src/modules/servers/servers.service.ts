@@ -50,6 +50,26 @@ export function createServersService(deps: ServersServiceDeps) {
     });
   }
 
+  /**
+   * One client per server (and retry setting) for the whole process, kept
+   * while the server's settings are unchanged: its keep-alive sockets serve
+   * every operation and cycle, instead of a TLS handshake (on both sides) per
+   * operation. Borrowers may call close(); only a change of settings closes it.
+   */
+  const shared = new Map<string, { version: string; client: ProxmoxClient }>();
+  function sharedClient(row: ServerRow, readAttempts: number): ProxmoxClient {
+    const key = `${row.id}:${readAttempts}`;
+    const version = `${row.updatedAt.getTime()}:${row.url}:${row.tokenId}:${row.tlsFingerprint ?? ''}:${row.tokenSecretSealed}`;
+    let entry = shared.get(key);
+    if (!entry || entry.version !== version) {
+      // In-flight requests on the old one finish: undici's close waits for them.
+      if (entry) void entry.client.close().catch(() => {});
+      entry = { version, client: client(settingsOf(row), { readAttempts }) };
+      shared.set(key, entry);
+    }
+    return { ...entry.client, close: async () => {} };
+  }
+
   function unseal(row: ServerRow): string {
     try {
       return secrets.decrypt(row.tokenSecretSealed, secretContext(row.id));
@@ -350,13 +370,20 @@ export function createServersService(deps: ServersServiceDeps) {
     },
 
     /** The client for a saved server, for jobs; the caller closes it. */
+    /** At shutdown: the shared clients' sockets. */
+    async closeClients() {
+      const all = [...shared.values()];
+      shared.clear();
+      await Promise.all(all.map((e) => e.client.close().catch(() => {})));
+    },
+
     async clientFor(
       id: string,
       opts?: { readAttempts?: number },
     ): Promise<{ server: ServerRow; client: ProxmoxClient }> {
       const found = await repo.getServer(db, id);
       if (!found) throw AppError.notFound('Server');
-      return { server: found.row, client: client(settingsOf(found.row), opts) };
+      return { server: found.row, client: sharedClient(found.row, opts?.readAttempts ?? 1) };
     },
 
     /** Re-seals every token secret that an older key sealed. Idempotent. */
