@@ -4,7 +4,8 @@ import { cloneTemplate, sleep, startTestSim, type TestSim } from './testing/harn
 
 let t: TestSim;
 beforeAll(async () => {
-  t = await startTestSim();
+  // A snapshot lasts half a second here (not 30 ms), so its lock can be seen under a loaded machine too.
+  t = await startTestSim({ durations: { snapshot: 50_000 } });
 });
 afterAll(async () => {
   await t?.sim.close();
