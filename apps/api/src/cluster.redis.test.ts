@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { RunningSimulator } from '@uni-manager/pve-sim';
 import { eq, sql } from 'drizzle-orm';
 import pg from 'pg';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres, type Database } from './db/client.js';
 import { users, vmOperations } from './db/schema/index.js';
@@ -125,6 +126,81 @@ describe('several API and worker processes on one database and one Redis', () =>
     expect(otherStream.frames.filter((f) => f.event === 'vm')).toEqual([]);
     stream.close();
     otherStream.close();
+  }, 90_000);
+
+  it('an operation finished by a worker reaches a browser connected to the other API instance within a second', async () => {
+    const [a, b] = cluster.apis;
+    const u = await newUser(cluster.url, 'browser');
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    try {
+      // A page of instance b's origin (its JSON API forbids scripts by CSP; the web app has its own origin and policy).
+      const context = await browser.newContext({ bypassCSP: true });
+      const page = await context.newPage();
+      await page.goto(`${b!.url}/api/v1/health`);
+      // The browser reads the stream as the web does: fetch with the bearer token, frames parsed as they come.
+      await page.evaluate(
+        ({ token }) => {
+          const w = window as unknown as { frames_: { event: string; data: string; at: number }[] };
+          w.frames_ = [];
+          void (async () => {
+            const res = await fetch('/api/v1/me/stream', {
+              headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
+            });
+            const reader = res.body!.getReader();
+            const decoder = new TextDecoder();
+            let buf = '';
+            for (;;) {
+              const { value, done } = await reader.read();
+              if (done) return;
+              buf += decoder.decode(value, { stream: true });
+              let i;
+              while ((i = buf.indexOf('\n\n')) >= 0) {
+                const block = buf.slice(0, i);
+                buf = buf.slice(i + 2);
+                const event = /^event: (.*)$/m.exec(block)?.[1];
+                const data = /^data: (.*)$/m.exec(block)?.[1];
+                if (event && data) w.frames_.push({ event, data, at: Date.now() });
+              }
+            }
+          })();
+        },
+        { token: u.token },
+      );
+      await page.waitForFunction(() =>
+        (window as unknown as { frames_: { event: string }[] }).frames_.some((f) => f.event === 'hello'),
+      );
+      const created = await call(a!.url!, u.token, 'POST', '/vms', { templateId, name: 'in-the-browser' });
+      expect(created.status, JSON.stringify(created.json)).toBe(202);
+      const vmId = (created.json!.vm as { id: string }).id;
+      const opId = (created.json!.operation as { id: string }).id;
+      const handle = await page.waitForFunction(
+        (id) =>
+          (window as unknown as { frames_: { event: string; data: string; at: number }[] }).frames_.find((f) => {
+            if (f.event !== 'vm') return false;
+            const d = JSON.parse(f.data) as { vmId: string; operation: { status: string } | null };
+            return d.vmId === id && d.operation?.status === 'succeeded';
+          })?.at ?? false,
+        vmId,
+        { timeout: 60_000 },
+      );
+      const receivedAt = (await handle.jsonValue()) as number;
+      const [op] = await database.db.select().from(vmOperations).where(eq(vmOperations.id, opId));
+      expect(receivedAt - op!.finishedAt!.getTime()).toBeLessThan(1000);
+    } finally {
+      await browser.close();
+    }
   }, 90_000);
 
   it('keeps every promise through a mixed load with one API and one worker killed half-way', async () => {
