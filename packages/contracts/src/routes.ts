@@ -42,6 +42,7 @@ export const paths = {
   adminTemplates: '/admin/templates',
   adminTemplate: '/admin/templates/:id',
   vms: '/vms',
+  vmsSummary: '/vms/summary',
   vm: '/vms/:id',
   vmStart: '/vms/:id/start',
   vmShutdown: '/vms/:id/shutdown',

@@ -251,3 +251,26 @@ export const placementOptionSchema = z.object({
   freeMemoryBytes: z.number().nullable(),
   usable: z.boolean(),
 });
+
+/** How many VMs you have, by power state and by status, in one call (the dashboard's counters). Deleted ones are not counted. */
+export const vmSummarySchema = z
+  .object({
+    total: z.number().int().min(0),
+    byPowerState: z.object({
+      running: z.number().int().min(0),
+      stopped: z.number().int().min(0),
+      paused: z.number().int().min(0),
+      unknown: z.number().int().min(0),
+    }),
+    byStatus: z.object({
+      provisioning: z.number().int().min(0),
+      active: z.number().int().min(0),
+      failed: z.number().int().min(0),
+      lost: z.number().int().min(0),
+      deleting: z.number().int().min(0),
+    }),
+    /** VMs with an operation queued or running. */
+    busy: z.number().int().min(0),
+  })
+  .meta({ id: 'VmSummary' });
+export type VmSummary = z.infer<typeof vmSummarySchema>;

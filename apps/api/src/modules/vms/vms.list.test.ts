@@ -113,3 +113,19 @@ describe('GET /vms', () => {
     expect((await names(admin, `ownerId=${bob.userId}&page=5&pageSize=2`, true)).total).toBe(3);
   });
 });
+
+describe('GET /vms/summary', () => {
+  it('counts your own VMs by power state and status in one call, deleted ones left out', async () => {
+    const res = await t.app.inject({ url: '/api/v1/vms/summary', headers: auth(alice) });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({
+      total: 6,
+      byPowerState: { running: 3, stopped: 3, paused: 0, unknown: 0 },
+      byStatus: { provisioning: 0, active: 5, failed: 1, lost: 0, deleting: 0 },
+      busy: 0,
+    });
+    const other = (await t.app.inject({ url: '/api/v1/vms/summary', headers: auth(bob) })).json();
+    expect(other).toMatchObject({ total: 3, byPowerState: { running: 2, stopped: 1 } });
+    expect((await t.app.inject({ url: '/api/v1/vms/summary' })).statusCode).toBe(401);
+  });
+});

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AdminListVmsQuery, ListVmsQuery, OsIcon, Vm, VmOperation } from '@uni-manager/contracts';
+import type { AdminListVmsQuery, ListVmsQuery, OsIcon, Vm, VmOperation, VmSummary } from '@uni-manager/contracts';
 import { and, asc, desc, eq, ilike, ne, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../../db/client.js';
@@ -282,4 +282,46 @@ export async function listOperations(db: Executor, vmId: string, page: number, p
     .limit(pageSize)
     .offset((page - 1) * pageSize);
   return { items: rows.map((r) => toOperation(r.op, r.email)), total: rows[0]?.total ?? 0 };
+}
+
+/** Counts of an owner's VMs by power state and status, and how many are busy, in one statement. */
+export async function summarizeVms(db: Executor, ownerId: string): Promise<VmSummary> {
+  const [r] = await db
+    .select({
+      total: sql<number>`count(*)`.mapWith(Number),
+      running: sql<number>`count(*) filter (where ${vms.powerState} = 'running')`.mapWith(Number),
+      stopped: sql<number>`count(*) filter (where ${vms.powerState} = 'stopped')`.mapWith(Number),
+      paused: sql<number>`count(*) filter (where ${vms.powerState} = 'paused')`.mapWith(Number),
+      unknown: sql<number>`count(*) filter (where ${vms.powerState} = 'unknown')`.mapWith(Number),
+      provisioning: sql<number>`count(*) filter (where ${vms.status} = 'provisioning')`.mapWith(Number),
+      active: sql<number>`count(*) filter (where ${vms.status} = 'active')`.mapWith(Number),
+      failed: sql<number>`count(*) filter (where ${vms.status} = 'failed')`.mapWith(Number),
+      lost: sql<number>`count(*) filter (where ${vms.status} = 'lost')`.mapWith(Number),
+      deleting: sql<number>`count(*) filter (where ${vms.status} = 'deleting')`.mapWith(Number),
+      busy: sql<number>`count(*) filter (where exists (
+        select 1 from ${vmOperations} o where o.vm_id = ${vms.id} and o.status in ('queued', 'running')))`.mapWith(
+        Number,
+      ),
+    })
+    .from(vms)
+    .where(and(eq(vms.ownerId, ownerId), ne(vms.status, 'deleted')));
+  const c = r ?? {
+    total: 0,
+    running: 0,
+    stopped: 0,
+    paused: 0,
+    unknown: 0,
+    provisioning: 0,
+    active: 0,
+    failed: 0,
+    lost: 0,
+    deleting: 0,
+    busy: 0,
+  };
+  return {
+    total: c.total,
+    byPowerState: { running: c.running, stopped: c.stopped, paused: c.paused, unknown: c.unknown },
+    byStatus: { provisioning: c.provisioning, active: c.active, failed: c.failed, lost: c.lost, deleting: c.deleting },
+    busy: c.busy,
+  };
 }

@@ -5,6 +5,7 @@ import {
   createVmBodySchema,
   idParamsSchema,
   listVmsQuerySchema,
+  vmSummarySchema,
   operationPageSchema,
   operationResponseSchema,
   paginationQuerySchema,
@@ -43,6 +44,17 @@ export function vmsRoutes(deps: { vms: VmsService; shutdownTimeoutSeconds: numbe
         response: { 200: vmPageSchema, ...errors(...AUTHED) },
       },
       handler: async (req) => vms.listOwn(actorOf(req), req.query),
+    });
+
+    r.get(paths.vmsSummary, {
+      schema: {
+        operationId: 'summarizeMyVms',
+        summary: 'How many VMs you have, by power state and status (deleted ones not counted)',
+        tags,
+        security: bearer,
+        response: { 200: vmSummarySchema, ...errors(...AUTHED) },
+      },
+      handler: async (req) => vms.summary(actorOf(req)),
     });
 
     r.post(paths.vms, {

@@ -42,7 +42,7 @@ import type { TemplatesService } from '../templates/templates.service.js';
 import type { BillingService } from '../billing/billing.service.js';
 import { enterRateChange } from '../billing/billing.meter.js';
 import { getAccessibleVm } from './vms.access.js';
-import { getOperationView, getVmView, listOperations, listVms } from './vms.repo.js';
+import { getOperationView, getVmView, listOperations, listVms, summarizeVms } from './vms.repo.js';
 
 export interface VmsServiceDeps {
   db: Db;
@@ -467,6 +467,8 @@ export function createVmsService(deps: VmsServiceDeps) {
       const { items, total } = await listVms(db, q, { ownerId: actor.userId });
       return { items, total, page: q.page, pageSize: q.pageSize };
     },
+
+    summary: (actor: Actor) => summarizeVms(db, actor.userId),
 
     async listAll(q: AdminListVmsQuery): Promise<VmPage> {
       const { items, total } = await listVms(db, q, {});
