@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { BillingService } from '../billing/billing.service.js';
 import { randomUUID } from 'node:crypto';
 import type { AccountState, AdminUser, ListUsersQuery, Role, UserPage } from '@uni-manager/contracts';
@@ -39,6 +40,9 @@ const transitions: Record<
   unban: { from: ['banned'], to: 'active', audit: 'user.unbanned' },
 };
 
+/** Advisory lock taken by every change of a user's role or state (see enterRosterChange). */
+const ROSTER_LOCK = 727_006;
+
 export function createUsersService(deps: UsersServiceDeps) {
   const { db, clock } = deps;
 
@@ -53,6 +57,15 @@ export function createUsersService(deps: UsersServiceDeps) {
    * the transaction after the target row is locked, so concurrent demotions
    * cannot both pass.
    */
+  /**
+   * Role and state changes take turns. Each locks its target and then every
+   * active admin (guardLastAdmin); two admins demoting each other at once
+   * would otherwise each hold the other's row and deadlock.
+   */
+  async function enterRosterChange(tx: Parameters<Parameters<Db['transaction']>[0]>[0]) {
+    await tx.execute(sql`select pg_advisory_xact_lock(${ROSTER_LOCK})`);
+  }
+
   async function guardLastAdmin(tx: Parameters<Parameters<Db['transaction']>[0]>[0], target: UserRow) {
     if (target.role !== 'admin' || target.state !== 'active') return;
     const admins = await repo.lockActiveAdmins(tx);
@@ -77,6 +90,7 @@ export function createUsersService(deps: UsersServiceDeps) {
       if (id === actor.userId)
         throw new AppError('SELF_ACTION', 'You cannot change your own role; ask another administrator');
       await db.transaction(async (tx) => {
+        await enterRosterChange(tx);
         const target = await repo.lockUser(tx, id);
         if (!target) throw AppError.notFound('User');
         if (target.role === role) return;
@@ -110,6 +124,7 @@ export function createUsersService(deps: UsersServiceDeps) {
       if (id === actor.userId) throw new AppError('SELF_ACTION', 'You cannot change the state of your own account');
       const t = transitions[action];
       await db.transaction(async (tx) => {
+        await enterRosterChange(tx);
         const target = await repo.lockUser(tx, id);
         if (!target) throw AppError.notFound('User');
         if (!t.from.includes(target.state))
