@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launch, newContext, screenshot } from './browser.js';
+import { launch, newContext, screenshot, settled } from './browser.js';
 import { ADMIN } from './env.js';
 import { chooseLocale, chooseTheme, login, register } from './flows.js';
 
@@ -117,14 +117,14 @@ describe.skipIf(Boolean(skip))('every page', () => {
       const page = await ctx.newPage();
       for (const path of ['/login', '/register']) {
         await page.goto(path);
-        await page.waitForLoadState('networkidle');
+        await settled(page);
         await screenshot(page, `${path.slice(1)}-${colorScheme}`);
       }
       await login(page, ADMIN.email, ADMIN.password);
       const pages = ['/dashboard', '/account', '/admin/users', '/admin/audit'];
       for (const path of pages) {
         await page.goto(path);
-        await page.waitForLoadState('networkidle');
+        await settled(page);
         await expect.poll(() => page.locator('main').textContent()).not.toBe('');
         await screenshot(page, `${path.slice(1).replaceAll('/', '-')}-${colorScheme}`);
       }

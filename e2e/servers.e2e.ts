@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { startSimulator, type RunningSimulator } from '@uni-manager/pve-sim';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launch, newContext, screenshot } from './browser.js';
+import { launch, newContext, screenshot, settled } from './browser.js';
 import { ADMIN } from './env.js';
 import { chooseTheme, login } from './flows.js';
 
@@ -85,7 +85,7 @@ describe.skipIf(Boolean(skip))('an administrator', () => {
     const servers = await page.locator('[data-testid=server-row]').count();
     expect(await row.getByTestId('health-badge').getAttribute('data-health')).toBe('healthy');
     expect(await row.textContent()).toContain(`${sim.nodes.length}/${sim.nodes.length} online`);
-    await page.waitForLoadState('networkidle');
+    await settled(page);
     await screenshot(page, 'admin-servers-dark');
 
     await row.getByRole('link', { name }).click();
@@ -96,14 +96,14 @@ describe.skipIf(Boolean(skip))('an administrator', () => {
     expect(await page.getByTestId('health-badge').first().getAttribute('data-health')).toBe('healthy');
     // The charts may still be empty (the monitor samples every minute): only their frame is awaited.
     await page.getByTestId('health-charts').waitFor();
-    await page.waitForLoadState('networkidle');
+    await settled(page);
     await screenshot(page, 'admin-server-detail-dark');
 
     await chooseTheme(page, 'light');
     await screenshot(page, 'admin-server-detail-light');
     await page.goto('/admin/servers');
     await row.waitFor();
-    await page.waitForLoadState('networkidle');
+    await settled(page);
     await screenshot(page, 'admin-servers-light');
 
     // The fingerprint step in the light theme too; closing the dialog adds nothing.
