@@ -39,9 +39,13 @@ function Target({ event, names }: { event: AuditEvent; names: EventNames }) {
   const body = (
     <>
       <span className="text-muted-foreground">{event.targetType}</span>
-      {name ? <span className="max-w-48 truncate font-medium">{name}</span> : null}
+      {name ? <span className="max-w-40 truncate font-medium">{name}</span> : null}
+      {/* Beside a name the id is a detail: shown where the table has room, always on hover. */}
       {id ? (
-        <span className={cn('font-mono text-xs', name && 'text-muted-foreground')} data-testid="audit-target-id">
+        <span
+          className={cn('font-mono text-xs', name && 'hidden text-muted-foreground @6xl:inline')}
+          data-testid="audit-target-id"
+        >
           {id}
         </span>
       ) : null}

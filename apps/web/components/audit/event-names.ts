@@ -68,7 +68,11 @@ export function useEventNames(): EventNames {
   const cached = namesInCache(client);
   return {
     actor: (event) => event.actorEmail ?? (event.actorId ? cached.get(event.actorId) : undefined),
-    target: (event) => recordedTargetName(event) ?? (event.targetId ? cached.get(event.targetId) : undefined),
+    target: (event) =>
+      recordedTargetName(event) ??
+      // Registering, signing in: the user acted on their own account.
+      (event.targetType === 'user' && event.targetId === event.actorId ? (event.actorEmail ?? undefined) : undefined) ??
+      (event.targetId ? cached.get(event.targetId) : undefined),
   };
 }
 
