@@ -140,6 +140,7 @@ export function createServices(infra: Infrastructure) {
     servers,
     rawRetentionHours: c.HEALTH_RAW_RETENTION_HOURS,
     hourlyRetentionDays: c.HEALTH_HOURLY_RETENTION_DAYS,
+    live,
   });
   const reconciler = createReconciler({
     db,

@@ -52,4 +52,6 @@ export const liveEndSchema = z.object({
   /** Why the server closed the stream: the session ended (sign in again) or the access token expired (refresh, reconnect). */
   code: z.string(),
   message: z.string(),
+  /** As in an error response: a suspension's `reason`; for CONFLICT (too many streams) `retryAfterSeconds`. */
+  details: z.record(z.string(), z.unknown()).nullable().optional(),
 });

@@ -297,7 +297,14 @@ export function createBillingService(deps: BillingServiceDeps) {
    * balance reached their credit limit, as durable operations. The overspend
    * is bounded by one interval's burn (plus the shutdown itself).
    */
-  async function watch(): Promise<{ checked: number; low: number; exhausted: number; shutdowns: number }> {
+  async function watch(): Promise<{
+    checked: number;
+    low: number;
+    exhausted: number;
+    shutdowns: number;
+    /** Users whose alert changed or whose VMs were shut down: the ones whose pages must refresh. */
+    actedOn: string[];
+  }> {
     const now = clock.now();
     const rows = await db.transaction(async (tx) => {
       await enterBilling(tx, false);
@@ -335,6 +342,7 @@ export function createBillingService(deps: BillingServiceDeps) {
     let low = 0;
     let exhausted = 0;
     let shutdowns = 0;
+    const actedOn: string[] = [];
     for (const r of rows) {
       const live = Number(r.live);
       const limit = Number(r.credit_limit);
@@ -349,11 +357,12 @@ export function createBillingService(deps: BillingServiceDeps) {
       if (want === r.alert && !(want === 'exhausted' && running > 0 && s.autoShutdown)) continue;
       try {
         shutdowns += await act(r.id, r.email, want, r.alert, { live, limit, perHour }, now);
+        actedOn.push(r.id);
       } catch (e) {
         log.error({ err: e, userId: r.id }, 'balance check could not act for a user; next check retries');
       }
     }
-    return { checked: rows.length, low, exhausted, shutdowns };
+    return { checked: rows.length, low, exhausted, shutdowns, actedOn };
   }
 
   async function act(
@@ -829,8 +838,8 @@ export function createBillingService(deps: BillingServiceDeps) {
       return run;
     },
     async watch() {
-      const r = await watch();
-      if (r.low + r.exhausted > 0) deps.live?.balanceOfEveryone();
+      const { actedOn, ...r } = await watch();
+      deps.live?.balance(actedOn);
       return r;
     },
     grantInitial,

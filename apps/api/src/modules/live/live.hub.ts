@@ -65,7 +65,8 @@ export function createLiveHub(deps: {
         }
       } catch (e) {
         const err = e instanceof AppError ? e : new AppError('UNAUTHENTICATED', 'Sign in to continue');
-        c.write(sseFrame('end', { code: err.code, message: err.message }));
+        // The same details a request would get (a suspension's reason, say), so the page can say why at once.
+        c.write(sseFrame('end', { code: err.code, message: err.message, details: err.details ?? null }));
         remove(c);
         c.close();
       }
@@ -97,7 +98,13 @@ export function createLiveHub(deps: {
       // Bounded per user: a tab left open in many windows, or a script in a loop, cannot pile them up.
       while (set.size >= maxPerUser) {
         const oldest = set.values().next().value!;
-        oldest.write(sseFrame('end', { code: 'CONFLICT', message: 'Too many live streams for this account' }));
+        oldest.write(
+          sseFrame('end', {
+            code: 'CONFLICT',
+            message: 'Too many live streams for this account',
+            details: { retryAfterSeconds: 60 },
+          }),
+        );
         remove(oldest);
         oldest.close();
       }

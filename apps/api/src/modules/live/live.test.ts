@@ -95,6 +95,20 @@ describe('GET /me/stream', () => {
     for (const s of [a, b, root]) s.close();
   });
 
+  it("tells administrators' pages of each server check, and users nothing of it", async () => {
+    const root = await openStream(admin);
+    const a = await openStream(alice);
+    await root.waitFor((f) => f.event === 'hello');
+    await a.waitFor((f) => f.event === 'hello');
+    await t.services.monitoring.runCycle();
+    const ev = await root.waitFor((f) => f.event === 'server');
+    expect(ev.data).toMatchObject({ type: 'server', health: 'healthy' });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(a.frames.filter((f) => f.event === 'server')).toEqual([]);
+    root.close();
+    a.close();
+  });
+
   it('tells open pages that money moved after an administrator grants credits', async () => {
     const a = await openStream(alice);
     const b = await openStream(bob);
@@ -125,7 +139,7 @@ describe('GET /me/stream', () => {
     });
     expect(res.statusCode, res.body).toBe(200);
     const end = await s.waitFor((f) => f.event === 'end');
-    expect(end.data).toMatchObject({ code: 'ACCOUNT_SUSPENDED' });
+    expect(end.data).toMatchObject({ code: 'ACCOUNT_SUSPENDED', details: { reason: 'Mining' } });
     await s.waitEnded();
     // And the very next request is refused, though the principal was cached a moment ago.
     const next = await t.app.inject({ url: '/api/v1/me', headers: auth(carol) });

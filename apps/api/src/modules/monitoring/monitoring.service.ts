@@ -16,6 +16,7 @@ import type { ProxmoxClient } from '../../integrations/proxmox/client.js';
 import { ProxmoxError } from '../../integrations/proxmox/errors.js';
 import type { PveClusterVm } from '../../integrations/proxmox/types.js';
 import { appendAudit } from '../audit/audit.repo.js';
+import type { LivePublisher } from '../live/live.publisher.js';
 import type { ServersService } from '../servers/servers.service.js';
 
 export interface MonitoringDeps {
@@ -27,6 +28,8 @@ export interface MonitoringDeps {
   saturation?: number;
   rawRetentionHours?: number;
   hourlyRetentionDays?: number;
+  /** Told after each check is stored, so administrators' open pages show it without polling. */
+  live?: Pick<LivePublisher, 'server'>;
 }
 
 interface NodeCheck {
@@ -296,6 +299,7 @@ export function createMonitoringService(deps: MonitoringDeps) {
         );
       }
     });
+    deps.live?.server(server.id, check.health);
   }
 
   async function checkServer(serverId: string): Promise<ServerCheck> {
