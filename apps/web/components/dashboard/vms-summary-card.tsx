@@ -1,6 +1,5 @@
 'use client';
 
-import type { PowerState } from '@uni-manager/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { ArrowRight, Plus } from 'lucide-react';
 import Link from 'next/link';
@@ -8,32 +7,18 @@ import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from '@/components/ui/card';
 import { Skeleton } from '@/components/ui/skeleton';
 import { queryKeys } from '@/lib/api/query-keys';
-import { fetchVms } from '@/lib/api/vms';
+import { fetchVmSummary } from '@/lib/api/vms';
 import { useI18n } from '@/lib/i18n/i18n-provider';
 import { LIVE_SAFETY_POLL_MS, useFallbackPoll } from '@/lib/live/live-provider';
 import { cn } from '@/lib/utils';
 
-/** As many as one page may hold: a user's VM quota (5 by default) is far below it. */
-const COUNT_PAGE = 100;
-
-/**
- * The caller's VMs counted by power state from one request. The API has no
- * count endpoint; one page of up to 100 VMs gives the total and, when it holds
- * them all, the running and stopped counts. Beyond that only the total is
- * certain, and the other two are left out rather than shown too low.
- */
+/** The caller's VMs counted by the API in one request (GET /vms/summary). */
 function useVmCounts() {
-  const query = { page: 1, pageSize: COUNT_PAGE, sort: 'createdAt', order: 'desc' } as const;
   const poll = useFallbackPoll();
   return useQuery({
-    queryKey: queryKeys.vmList(query),
-    queryFn: ({ signal }) => fetchVms(query, signal),
-    select: (page) => {
-      const complete = page.items.length >= page.total;
-      const count = (state: PowerState) =>
-        complete ? page.items.filter((vm) => vm.powerState === state).length : null;
-      return { total: page.total, running: count('running'), stopped: count('stopped') };
-    },
+    queryKey: queryKeys.vmSummary,
+    queryFn: ({ signal }) => fetchVmSummary(signal),
+    select: (s) => ({ total: s.total, running: s.byPowerState.running, stopped: s.byPowerState.stopped }),
     refetchInterval: poll(30_000, LIVE_SAFETY_POLL_MS),
   });
 }

@@ -44,6 +44,8 @@ export const queryKeys = {
   /** Every VM query: lists, pages, timelines and charts, the user's and the admin's. */
   vms: ['vms'] as const,
   vmList: (query: ListVmsQuery) => ['vms', 'list', query] as const,
+  /** Under ['vms'], so what invalidates the VMs (an operation ending) refreshes the counts too. */
+  vmSummary: ['vms', 'summary'] as const,
   vm: (id: string) => ['vms', 'detail', id] as const,
   vmOperations: (id: string, page: number) => ['vms', 'detail', id, 'operations', page] as const,
   /** With the power state the page knows: a start or a stop fetches the charts again at once. */

@@ -6,6 +6,7 @@ import {
   vmMetricsSchema,
   vmPageSchema,
   vmSchema,
+  vmSummarySchema,
   vmWithOperationSchema,
   type AdminListVmsQuery,
   type bulkActions,
@@ -18,6 +19,7 @@ import {
   type VmMetrics,
   type VmOperation,
   type VmPage,
+  type VmSummary,
   type VmWithOperation,
 } from '@uni-manager/contracts';
 import type { z } from 'zod';
@@ -46,6 +48,11 @@ export interface ShutdownOptions {
 /** The caller's own VMs. */
 export function fetchVms(query: ListVmsQuery, signal?: AbortSignal): Promise<VmPage> {
   return apiRequest(paths.vms, { query: { ...query }, schema: vmPageSchema, signal });
+}
+
+/** The caller's VM counts by power state and status, in one request. */
+export function fetchVmSummary(signal?: AbortSignal): Promise<VmSummary> {
+  return apiRequest(paths.vmsSummary, { schema: vmSummarySchema, signal });
 }
 
 /** Every VM, for administrators; the query also filters by owner and server. */
