@@ -1011,9 +1011,9 @@ export const en = {
       liveHint: 'This list updates by itself as your VMs change.',
       select: 'Select {name}',
       selectAll: 'Select every VM on this page',
+      rowAction: '{action} {name}',
     },
     empty: {
-      rowAction: '{action} {name}',
       title: 'No virtual machine yet',
       description: 'Pick a template, choose a size, and your VM is running in a few minutes.',
       filtered: 'No virtual machine matches these filters.',
