@@ -169,7 +169,7 @@ export function PriceTable({
             <span className="sr-only">{t('vms.price.state')}</span>
           </th>
           {periods.map((p) => (
-            <th key={p} scope="col" className="pb-2 pl-3 text-right font-medium">
+            <th key={p} scope="col" className="whitespace-nowrap pb-2 pl-3 text-right font-medium">
               {t(`vms.price.per.${p}`)}
             </th>
           ))}
@@ -185,7 +185,7 @@ export function PriceTable({
               </span>
             </th>
             {periods.map((p) => (
-              <td key={p} className="py-2 pl-3 text-right tabular-nums">
+              <td key={p} className="whitespace-nowrap py-2 pl-3 text-right tabular-nums">
                 {formatAmount(priceFor(row.perHour, p), t, locale)}
               </td>
             ))}

@@ -40,9 +40,10 @@ export function ReviewStep({ template, draft, onEdit, problem }: ReviewStepProps
   const { t, format } = useI18n();
   const keys = sshKeyLines(draft.sshKeys).length;
   const noAccess = template.cloudInit && keys === 0 && !draft.password;
+  // Two equal columns: the price table needs each of its three periods on one line.
   return (
-    <div className="grid gap-6 lg:grid-cols-5">
-      <dl className="divide-y rounded-xl border px-4 lg:col-span-3" data-testid="vm-create-summary">
+    <div className="grid gap-6 lg:grid-cols-2">
+      <dl className="divide-y rounded-xl border px-4" data-testid="vm-create-summary">
         <Row label={t('vms.create.steps.template')} onEdit={() => onEdit('template')}>
           <span className="flex items-center gap-3">
             <OsIcon icon={template.osIcon} size="sm" />
@@ -69,7 +70,7 @@ export function ReviewStep({ template, draft, onEdit, problem }: ReviewStepProps
           </Row>
         ) : null}
       </dl>
-      <div className="space-y-4 lg:col-span-2">
+      <div className="space-y-4">
         <div className="rounded-xl border p-4">
           <p className="mb-1 text-sm font-semibold">{t('vms.price.title')}</p>
           <p className="mb-3 text-xs text-muted-foreground">{t('vms.create.priceHint')}</p>
@@ -78,7 +79,7 @@ export function ReviewStep({ template, draft, onEdit, problem }: ReviewStepProps
         {noAccess ? <Alert tone="warning">{t('vms.create.noAccessWarning')}</Alert> : null}
       </div>
       {problem ? (
-        <Alert tone="destructive" className="lg:col-span-5" data-testid="vm-create-error">
+        <Alert tone="destructive" className="lg:col-span-2" data-testid="vm-create-error">
           <p className="font-medium">{problem.title}</p>
           {problem.description ? <p className="mt-0.5 text-muted-foreground">{problem.description}</p> : null}
         </Alert>
