@@ -258,14 +258,25 @@ export function createOperationEngine(deps: OperationEngineDeps) {
             action: 'vm.operation_failed',
             targetType: 'vm',
             targetId: op.vmId,
-            details: { operationId: op.id, kind: op.kind, code: outcome.failed.code, message: outcome.failed.message },
+            details: {
+              operationId: op.id,
+              kind: op.kind,
+              name: vm.name,
+              code: outcome.failed.code,
+              message: outcome.failed.message,
+            },
           },
           now,
         );
       } else if (op.kind === 'delete') {
         await appendAudit(
           tx,
-          { action: 'vm.deleted', targetType: 'vm', targetId: op.vmId, details: { operationId: op.id } },
+          {
+            action: 'vm.deleted',
+            targetType: 'vm',
+            targetId: op.vmId,
+            details: { operationId: op.id, name: vm.name, ownerId: vm.ownerId },
+          },
           now,
         );
       }
