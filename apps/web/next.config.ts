@@ -1,4 +1,7 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { NextConfig } from 'next';
+import createNextIntlPlugin from 'next-intl/plugin';
 
 // Where `next start` forwards /api/*. The browser only ever talks to the web
 // origin, so the httpOnly, SameSite=Strict refresh cookie stays first-party.
@@ -40,8 +43,25 @@ const securityHeaders = [
   ...(hsts ? [{ key: 'Strict-Transport-Security', value: 'max-age=31536000; includeSubDomains' }] : []),
 ];
 
+/*
+ * Messages reach next-intl precompiled (lib/i18n/compiled.ts), so its formatter
+ * needs no ICU parser: this is what next-intl's own `precompile` option aliases,
+ * which is only offered for JSON or PO catalogs. Turbopack takes a path
+ * relative to this directory.
+ */
+const formatOnly = createRequire(import.meta.url).resolve('use-intl/format-message/format-only');
+const formatOnlyRelative = path.relative(import.meta.dirname, formatOnly);
+const formatMessageAlias = {
+  'use-intl/format-message': formatOnlyRelative.startsWith('.') ? formatOnlyRelative : `./${formatOnlyRelative}`,
+};
+
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  turbopack: { resolveAlias: formatMessageAlias },
+  webpack(config: { resolve: { alias: Record<string, string> } }) {
+    config.resolve.alias['use-intl/format-message'] = formatOnly;
+    return config;
+  },
   reactStrictMode: true,
   async headers() {
     // The API sets its own headers on /api responses; ours would only clash.
@@ -52,4 +72,7 @@ const nextConfig: NextConfig = {
   },
 };
 
-export default nextConfig;
+// next-intl without i18n routing: the language comes from our cookie (lib/i18n/request.ts), not the URL.
+const withNextIntl = createNextIntlPlugin('./lib/i18n/request.ts');
+
+export default withNextIntl(nextConfig);

@@ -35,7 +35,7 @@ export function AppProviders({
       enableSystem
       disableTransitionOnChange
     >
-      <I18nProvider initialLocale={locale} initialDictionary={dictionary}>
+      <I18nProvider locale={locale} messages={dictionary}>
         <QueryClientProvider client={queryClient}>
           <AuthRuntime />
           <ErrorReporter />

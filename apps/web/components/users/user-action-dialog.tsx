@@ -21,7 +21,6 @@ import { isApiError } from '@/lib/api/errors';
 import { describeError } from '@/lib/errors/describe';
 import { fieldErrorsFromApi, validate } from '@/lib/forms/validate';
 import { useI18n } from '@/lib/i18n/i18n-provider';
-import { interpolate } from '@/lib/i18n/translate';
 import { cn } from '@/lib/utils';
 import { actionIcon, isDestructive } from './action-visuals';
 import { needsReason } from './available-actions';
@@ -72,7 +71,7 @@ function ActionDialogBody({ pending, onClose }: { pending: PendingAction; onClos
     }
     try {
       await mutation.mutateAsync({ user, action });
-      toast.success(interpolate(copy.done, { name }));
+      toast.success(t(`users.dialogs.${kind}.done`, { name }));
       onClose();
     } catch (err) {
       const fieldError = isApiError(err) ? fieldErrorsFromApi(err, ['reason'] as const).reason : undefined;
@@ -96,7 +95,7 @@ function ActionDialogBody({ pending, onClose }: { pending: PendingAction; onClos
             <Icon className="size-5" aria-hidden />
           </span>
           <div className="grid gap-1.5">
-            <AlertDialogTitle>{interpolate(copy.title, { name })}</AlertDialogTitle>
+            <AlertDialogTitle>{t(`users.dialogs.${kind}.title`, { name })}</AlertDialogTitle>
             <AlertDialogDescription>{copy.description}</AlertDialogDescription>
             <p className="text-xs text-muted-foreground">{user.email}</p>
           </div>

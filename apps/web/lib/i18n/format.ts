@@ -39,6 +39,18 @@ const RELATIVE_STEPS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['year', Number.POSITIVE_INFINITY],
 ];
 
+const cache = new Map<Locale, Formatters>();
+
+/** One set of formatters per language for the whole tab: Intl formatters are slow to build. */
+export function formattersFor(locale: Locale): Formatters {
+  let formatters = cache.get(locale);
+  if (!formatters) {
+    formatters = createFormatters(locale);
+    cache.set(locale, formatters);
+  }
+  return formatters;
+}
+
 export function createFormatters(locale: Locale): Formatters {
   const tag = intlLocale[locale];
   const dateTimeFormat = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short' });

@@ -1,24 +1,53 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import {
-  createContext,
-  useCallback,
-  useContext,
-  useEffect,
-  useMemo,
-  useState,
-  useSyncExternalStore,
-  type ReactNode,
-} from 'react';
+import { NextIntlClientProvider, useLocale, useMessages, useTranslations } from 'next-intl';
+import { useCallback, useEffect, useMemo, type ReactNode } from 'react';
 import type { Locale } from './config';
 import type { Dictionary } from './dictionaries';
-import { loadDictionary } from './dictionaries/load';
-import { createFormatters, type Formatters } from './format';
-import { chooseLocale, getClientLocale, subscribeLocale, writeLocaleCookie } from './locale-store';
-import { createTranslator, type Translate } from './translate';
+import { onIntlError } from './errors';
+import { formattersFor, type Formatters } from './format';
+import { chooseLocale, readStoredLocale, writeLocaleCookie } from './locale-store';
+import type { Translate } from './translate';
 
-interface I18nContextValue {
+interface I18nProviderProps {
+  locale: Locale;
+  /** The server's messages for `locale`: they arrive with the page, not as JavaScript. */
+  messages: Dictionary;
+  children: ReactNode;
+}
+
+/** next-intl's provider with our error handler, and the stored language choice applied. */
+export function I18nProvider({ locale, messages, children }: I18nProviderProps) {
+  return (
+    <NextIntlClientProvider locale={locale} messages={messages} onError={onIntlError}>
+      <StoredLocale locale={locale} />
+      {children}
+    </NextIntlClientProvider>
+  );
+}
+
+/**
+ * A choice stored in this browser wins over what the server guessed (a purged
+ * cookie, Accept-Language): the cookie is written again and the page rendered
+ * anew in that language. Another language means new messages from the server,
+ * so a switch is a refresh rather than a chunk of JavaScript.
+ */
+function StoredLocale({ locale }: { locale: Locale }) {
+  const router = useRouter();
+  useEffect(() => {
+    const stored = readStoredLocale();
+    if (stored && stored !== locale) {
+      writeLocaleCookie(stored);
+      router.refresh();
+    } else {
+      writeLocaleCookie(locale);
+    }
+  }, [locale, router]);
+  return null;
+}
+
+interface I18nValue {
   locale: Locale;
   setLocale: (locale: Locale) => void;
   t: Translate;
@@ -27,65 +56,23 @@ interface I18nContextValue {
   format: Formatters;
 }
 
-const I18nContext = createContext<I18nContextValue | null>(null);
-
-interface I18nProviderProps {
-  initialLocale: Locale;
-  /** The server's dictionary for initialLocale: it arrives with the page, not as JavaScript. */
-  initialDictionary: Dictionary;
-  children: ReactNode;
-}
-
-export function I18nProvider({ initialLocale, initialDictionary, children }: I18nProviderProps) {
+export function useI18n(): I18nValue {
+  const locale = useLocale();
+  const dict = useMessages();
+  const t = useT();
   const router = useRouter();
-  const wanted = useSyncExternalStore(subscribeLocale, getClientLocale, () => initialLocale);
-  const [loaded, setLoaded] = useState<Partial<Record<Locale, Dictionary>>>({ [initialLocale]: initialDictionary });
-  // A refresh after a language switch brings the server's new dictionary: keep it.
-  if (loaded[initialLocale] !== initialDictionary) setLoaded((l) => ({ ...l, [initialLocale]: initialDictionary }));
-  // Another language than the server rendered (chosen here, or stored in this browser) loads as a chunk;
-  // the page stays in the server's language for the moment it takes.
-  const locale = loaded[wanted] ? wanted : initialLocale;
-
-  useEffect(() => {
-    if (loaded[wanted]) return;
-    let cancelled = false;
-    void loadDictionary(wanted).then((dict) => {
-      if (!cancelled) setLoaded((l) => ({ ...l, [wanted]: dict }));
-    });
-    return () => {
-      cancelled = true;
-    };
-  }, [wanted, loaded]);
-
-  useEffect(() => {
-    document.documentElement.lang = locale;
-    writeLocaleCookie(locale);
-  }, [locale]);
-
   const setLocale = useCallback(
     (next: Locale) => {
       chooseLocale(next);
-      // Server-rendered parts (page titles) follow the cookie just written.
+      // The layout renders again with the cookie just written: new messages, <html lang>, titles.
       router.refresh();
     },
     [router],
   );
-
-  const value = useMemo<I18nContextValue>(() => {
-    const dict = loaded[locale] ?? initialDictionary;
-    return { locale, setLocale, t: createTranslator(dict, locale), dict, format: createFormatters(locale) };
-  }, [locale, setLocale, loaded, initialDictionary]);
-
-  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+  return useMemo(() => ({ locale, setLocale, t, dict, format: formattersFor(locale) }), [locale, setLocale, t, dict]);
 }
 
-export function useI18n(): I18nContextValue {
-  const value = useContext(I18nContext);
-  if (!value) throw new Error('useI18n must be used inside <I18nProvider>');
-  return value;
-}
-
-/** The translate function alone, for components that only need strings. */
+/** The translate function alone (next-intl's, over the whole tree of messages), for components that only need strings. */
 export function useT(): Translate {
-  return useI18n().t;
+  return useTranslations();
 }

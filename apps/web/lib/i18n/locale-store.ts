@@ -1,48 +1,20 @@
-import { defaultLocale, isLocale, LOCALE_COOKIE, LOCALE_STORAGE_KEY, matchLocale, type Locale } from './config';
+import { isLocale, LOCALE_COOKIE, LOCALE_STORAGE_KEY, type Locale } from './config';
 
 /*
- * The browser's idea of the current language, outside React so the provider
- * can read it with useSyncExternalStore: the server renders with the cookie's
- * (or Accept-Language's) language, and the client converges to the stored
- * choice without a setState inside an effect.
+ * The browser's side of the language choice. The server renders in the
+ * cookie's language (or Accept-Language's); the choice is also kept in
+ * storage, which survives a cookie purge, and put back into the cookie.
  */
 
-const listeners = new Set<() => void>();
-let current: Locale | undefined;
-
-function readCookie(): string | undefined {
-  const prefix = `${LOCALE_COOKIE}=`;
-  return document.cookie
-    .split('; ')
-    .find((part) => part.startsWith(prefix))
-    ?.slice(prefix.length);
-}
-
-function readStorage(): string | null {
+/** The language chosen in this browser with the switcher, if any. */
+export function readStoredLocale(): Locale | undefined {
   try {
-    return localStorage.getItem(LOCALE_STORAGE_KEY);
+    const stored = localStorage.getItem(LOCALE_STORAGE_KEY);
+    return isLocale(stored) ? stored : undefined;
   } catch {
     // Storage can be disabled by privacy settings; the cookie still works.
-    return null;
+    return undefined;
   }
-}
-
-function detect(): Locale {
-  const stored = readStorage();
-  if (isLocale(stored)) return stored;
-  const cookie = readCookie();
-  if (isLocale(cookie)) return cookie;
-  return matchLocale(navigator.languages?.length ? navigator.languages : [navigator.language]) ?? defaultLocale;
-}
-
-export function getClientLocale(): Locale {
-  current ??= detect();
-  return current;
-}
-
-export function subscribeLocale(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
 }
 
 /** The cookie lets the server render the next page in this language from its first byte. */
@@ -52,12 +24,10 @@ export function writeLocaleCookie(locale: Locale): void {
 
 /** An explicit choice from the language switcher: remembered in storage and cookie. */
 export function chooseLocale(locale: Locale): void {
-  current = locale;
   try {
     localStorage.setItem(LOCALE_STORAGE_KEY, locale);
   } catch {
-    // See readStorage.
+    // See readStoredLocale.
   }
   writeLocaleCookie(locale);
-  for (const listener of listeners) listener();
 }

@@ -1,4 +1,3 @@
-import { plural } from '../plural';
 import type { AccountState, AuditAction, ErrorCode, Role } from '@uni-manager/contracts';
 
 /**
@@ -692,7 +691,7 @@ export const en = {
       privileges: 'Privileges',
       privilegesOk: 'All granted',
       privilegesUnchecked: 'Not checked',
-      privilegesMissing: plural({ one: '{count} missing', other: '{count} missing' }),
+      privilegesMissing: '{count, plural, one {# missing} other {# missing}}',
       missingList: 'Missing privileges on the path /:',
       missingHint:
         'In Proxmox, open Datacenter → Permissions → Add → API Token Permission and grant this token the roles PVEVMAdmin and PVEDatastoreUser on /, or a role of your own with the privileges listed above. With privilege separation on, the token needs them itself, not only its user.',
@@ -950,7 +949,7 @@ export const en = {
       done: 'done',
     },
     units: {
-      cores: plural({ one: '{count} vCPU', other: '{count} vCPUs' }),
+      cores: '{count, plural, one {# vCPU} other {# vCPUs}}',
       coresUnit: 'vCPU',
       gib: '{value} GiB',
       gibUnit: 'GiB',
@@ -1021,12 +1020,12 @@ export const en = {
     },
     bulk: {
       label: 'Actions on the selected VMs',
-      selected: plural({ one: '{count} selected', other: '{count} selected' }),
+      selected: '{count, plural, one {# selected} other {# selected}}',
       clear: 'Clear selection',
       confirm: {
-        start: plural({ one: 'Start {count} virtual machine?', other: 'Start {count} virtual machines?' }),
-        shutdown: plural({ one: 'Shut down {count} virtual machine?', other: 'Shut down {count} virtual machines?' }),
-        stop: plural({ one: 'Force stop {count} virtual machine?', other: 'Force stop {count} virtual machines?' }),
+        start: '{count, plural, one {Start # virtual machine?} other {Start # virtual machines?}}',
+        shutdown: '{count, plural, one {Shut down # virtual machine?} other {Shut down # virtual machines?}}',
+        stop: '{count, plural, one {Force stop # virtual machine?} other {Force stop # virtual machines?}}',
       },
       describe: {
         start: 'Each VM that is stopped is started. Running VMs cost the running price.',
@@ -1039,14 +1038,14 @@ export const en = {
         stop: 'Force stop {count}',
       },
       done: {
-        start: plural({ one: 'Start requested for {count} VM.', other: 'Start requested for {count} VMs.' }),
-        shutdown: plural({ one: 'Shutdown requested for {count} VM.', other: 'Shutdown requested for {count} VMs.' }),
-        stop: plural({ one: 'Forced stop requested for {count} VM.', other: 'Forced stop requested for {count} VMs.' }),
+        start: '{count, plural, one {Start requested for # VM.} other {Start requested for # VMs.}}',
+        shutdown: '{count, plural, one {Shutdown requested for # VM.} other {Shutdown requested for # VMs.}}',
+        stop: '{count, plural, one {Forced stop requested for # VM.} other {Forced stop requested for # VMs.}}',
       },
       resultTitle: 'Not every VM could do this',
       resultSummary: '{queued}, {refused}.',
-      resultQueued: plural({ one: '{count} queued', other: '{count} queued' }),
-      resultRefused: plural({ one: '{count} refused', other: '{count} refused' }),
+      resultQueued: '{count, plural, one {# queued} other {# queued}}',
+      resultRefused: '{count, plural, one {# refused} other {# refused}}',
       queued: 'Queued',
     },
     actions: {
@@ -1196,7 +1195,7 @@ export const en = {
       by: 'by {actor}',
       byPlatform: 'by Uni-Manager',
       took: 'took {duration}',
-      attempts: plural({ one: '{count} attempt', other: '{count} attempts' }),
+      attempts: '{count, plural, one {# attempt} other {# attempts}}',
     },
     errors: {
       INVALID_STATE_TRANSITION: 'This action is not possible in the VM’s current state.',
@@ -1248,7 +1247,7 @@ export const en = {
         'Add your SSH public key to sign in with it, set a password for the console, or both. Without either, you may not be able to sign in.',
       sshKeys: 'SSH public keys',
       sshKeysHint: 'One per line, as in ~/.ssh/id_ed25519.pub.',
-      sshKeysCount: plural({ one: '{count} key', other: '{count} keys' }),
+      sshKeysCount: '{count, plural, one {# key} other {# keys}}',
       sshKeyInvalid: 'Line {line} is not an OpenSSH public key (it starts with ssh-ed25519, ssh-rsa or ecdsa-…).',
       sshKeysTooMany: 'At most {max} keys.',
       password: 'Password',
@@ -1296,7 +1295,7 @@ export const en = {
     units: {
       mib: '{value} MiB',
       gib: '{value} GiB',
-      cores: plural({ one: '{count} vCPU', other: '{count} vCPUs' }),
+      cores: '{count, plural, one {# vCPU} other {# vCPUs}}',
       disk: '{value} disk',
     },
     price: {
@@ -1629,7 +1628,7 @@ export const en = {
       vmCount: 'VMs',
       inDebt: 'In debt:',
       exempt: 'Not billed',
-      vmsOf: plural({ one: '{count} VM of {email}', other: '{count} VMs of {email}' }),
+      vmsOf: '{count, plural, one {# VM of {email}} other {# VMs of {email}}}',
     },
     user: {
       title: 'Credits',
@@ -1818,12 +1817,9 @@ export const en = {
       reasonHint: 'Shown to each user and kept in the audit log, e.g. “Networks course, week 1”.',
       nobody: 'No account matches this filter.',
       submit: 'Grant credits',
-      submitUsers: plural({ one: 'Grant to {count} account', other: 'Grant to {count} accounts' }),
-      submitEmails: plural({ one: 'Grant to {count} address', other: 'Grant to {count} addresses' }),
-      done: plural({
-        one: 'Credits granted to {count} account ({amount}).',
-        other: 'Credits granted to {count} accounts ({amount}).',
-      }),
+      submitUsers: '{count, plural, one {Grant to # account} other {Grant to # accounts}}',
+      submitEmails: '{count, plural, one {Grant to # address} other {Grant to # addresses}}',
+      done: '{count, plural, one {Credits granted to # account ({amount}).} other {Credits granted to # accounts ({amount}).}}',
       resultTitle: 'Credits granted',
       resultDescription: 'Sending the same batch again would grant nobody twice.',
       resultTotal: 'Credited by this request: {total}',
@@ -1905,7 +1901,7 @@ export const en = {
     },
     users: {
       title: 'Users',
-      description: plural({ one: '{count} account in all.', other: '{count} accounts in all.' }),
+      description: '{count, plural, one {# account in all.} other {# accounts in all.}}',
       active: 'Active',
       suspended: 'Suspended',
       banned: 'Banned',
@@ -1914,7 +1910,7 @@ export const en = {
     },
     vms: {
       title: 'VMs by state',
-      description: plural({ one: '{count} virtual machine in all.', other: '{count} virtual machines in all.' }),
+      description: '{count, plural, one {# virtual machine in all.} other {# virtual machines in all.}}',
       running: 'Running',
       stopped: 'Stopped',
       paused: 'Paused',

@@ -1,4 +1,3 @@
-import { plural } from '../plural';
 import type { Dictionary } from './en';
 
 // Typed as `Dictionary`: a missing or extra key anywhere is a compile error.
@@ -698,7 +697,7 @@ export const fr: Dictionary = {
       privileges: 'Privilèges',
       privilegesOk: 'Tous accordés',
       privilegesUnchecked: 'Non vérifiés',
-      privilegesMissing: plural({ one: '{count} manquant', other: '{count} manquants' }),
+      privilegesMissing: '{count, plural, one {# manquant} other {# manquants}}',
       missingList: 'Privilèges manquants sur le chemin / :',
       missingHint:
         'Dans Proxmox, ouvrez Centre de données → Permissions → Ajouter → Permission de jeton d’API et accordez à ce jeton les rôles PVEVMAdmin et PVEDatastoreUser sur /, ou un rôle à vous comportant les privilèges ci-dessus. Avec la séparation des privilèges, c’est le jeton lui-même qui doit les avoir, pas seulement son utilisateur.',
@@ -964,7 +963,7 @@ export const fr: Dictionary = {
       done: 'terminé',
     },
     units: {
-      cores: plural({ one: '{count} vCPU', other: '{count} vCPU' }),
+      cores: '{count, plural, one {# vCPU} other {# vCPU}}',
       coresUnit: 'vCPU',
       gib: '{value} Gio',
       gibUnit: 'Gio',
@@ -1035,18 +1034,13 @@ export const fr: Dictionary = {
     },
     bulk: {
       label: 'Actions sur les VM sélectionnées',
-      selected: plural({ one: '{count} sélectionnée', other: '{count} sélectionnées' }),
+      selected: '{count, plural, one {# sélectionnée} other {# sélectionnées}}',
       clear: 'Annuler la sélection',
       confirm: {
-        start: plural({ one: 'Démarrer {count} machine virtuelle ?', other: 'Démarrer {count} machines virtuelles ?' }),
-        shutdown: plural({
-          one: 'Arrêter proprement {count} machine virtuelle ?',
-          other: 'Arrêter proprement {count} machines virtuelles ?',
-        }),
-        stop: plural({
-          one: 'Forcer l’arrêt de {count} machine virtuelle ?',
-          other: 'Forcer l’arrêt de {count} machines virtuelles ?',
-        }),
+        start: '{count, plural, one {Démarrer # machine virtuelle ?} other {Démarrer # machines virtuelles ?}}',
+        shutdown:
+          '{count, plural, one {Arrêter proprement # machine virtuelle ?} other {Arrêter proprement # machines virtuelles ?}}',
+        stop: '{count, plural, one {Forcer l’arrêt de # machine virtuelle ?} other {Forcer l’arrêt de # machines virtuelles ?}}',
       },
       describe: {
         start: 'Chaque VM arrêtée est démarrée. Une VM en marche coûte le prix en marche.',
@@ -1060,14 +1054,14 @@ export const fr: Dictionary = {
         stop: 'Forcer l’arrêt de {count}',
       },
       done: {
-        start: plural({ one: 'Démarrage demandé pour {count} VM.', other: 'Démarrage demandé pour {count} VM.' }),
-        shutdown: plural({ one: 'Arrêt demandé pour {count} VM.', other: 'Arrêt demandé pour {count} VM.' }),
-        stop: plural({ one: 'Arrêt forcé demandé pour {count} VM.', other: 'Arrêt forcé demandé pour {count} VM.' }),
+        start: '{count, plural, one {Démarrage demandé pour # VM.} other {Démarrage demandé pour # VM.}}',
+        shutdown: '{count, plural, one {Arrêt demandé pour # VM.} other {Arrêt demandé pour # VM.}}',
+        stop: '{count, plural, one {Arrêt forcé demandé pour # VM.} other {Arrêt forcé demandé pour # VM.}}',
       },
       resultTitle: 'Certaines VM n’ont pas pu le faire',
       resultSummary: '{queued}, {refused}.',
-      resultQueued: plural({ one: '{count} en file d’attente', other: '{count} en file d’attente' }),
-      resultRefused: plural({ one: '{count} refusée', other: '{count} refusées' }),
+      resultQueued: '{count, plural, one {# en file d’attente} other {# en file d’attente}}',
+      resultRefused: '{count, plural, one {# refusée} other {# refusées}}',
       queued: 'En file d’attente',
     },
     actions: {
@@ -1218,7 +1212,7 @@ export const fr: Dictionary = {
       by: 'par {actor}',
       byPlatform: 'par Uni-Manager',
       took: 'durée : {duration}',
-      attempts: plural({ one: '{count} tentative', other: '{count} tentatives' }),
+      attempts: '{count, plural, one {# tentative} other {# tentatives}}',
     },
     errors: {
       INVALID_STATE_TRANSITION: 'Cette action n’est pas possible dans l’état actuel de la VM.',
@@ -1271,7 +1265,7 @@ export const fr: Dictionary = {
         'Ajoutez votre clé SSH publique pour vous connecter avec, définissez un mot de passe pour la console, ou les deux. Sans l’un ni l’autre, vous ne pourrez peut-être pas vous connecter.',
       sshKeys: 'Clés SSH publiques',
       sshKeysHint: 'Une par ligne, comme dans ~/.ssh/id_ed25519.pub.',
-      sshKeysCount: plural({ one: '{count} clé', other: '{count} clés' }),
+      sshKeysCount: '{count, plural, one {# clé} other {# clés}}',
       sshKeyInvalid:
         'La ligne {line} n’est pas une clé publique OpenSSH (elle commence par ssh-ed25519, ssh-rsa ou ecdsa-…).',
       sshKeysTooMany: '{max} clés au plus.',
@@ -1323,7 +1317,7 @@ export const fr: Dictionary = {
     units: {
       mib: '{value} Mio',
       gib: '{value} Gio',
-      cores: plural({ one: '{count} vCPU', other: '{count} vCPU' }),
+      cores: '{count, plural, one {# vCPU} other {# vCPU}}',
       disk: 'disque {value}',
     },
     price: {
@@ -1662,7 +1656,7 @@ export const fr: Dictionary = {
       vmCount: 'VM',
       inDebt: 'Débiteur :',
       exempt: 'Non facturé',
-      vmsOf: plural({ one: '{count} VM de {email}', other: '{count} VM de {email}' }),
+      vmsOf: '{count, plural, one {# VM de {email}} other {# VM de {email}}}',
     },
     user: {
       title: 'Crédits',
@@ -1854,12 +1848,9 @@ export const fr: Dictionary = {
         'Montré à chaque utilisateur et conservé dans le journal d’audit, par exemple « Cours de réseaux, semaine 1 ».',
       nobody: 'Aucun compte ne correspond à ce filtre.',
       submit: 'Accorder les crédits',
-      submitUsers: plural({ one: 'Accorder à {count} compte', other: 'Accorder à {count} comptes' }),
-      submitEmails: plural({ one: 'Accorder à {count} adresse', other: 'Accorder à {count} adresses' }),
-      done: plural({
-        one: 'Crédits accordés à {count} compte ({amount}).',
-        other: 'Crédits accordés à {count} comptes ({amount}).',
-      }),
+      submitUsers: '{count, plural, one {Accorder à # compte} other {Accorder à # comptes}}',
+      submitEmails: '{count, plural, one {Accorder à # adresse} other {Accorder à # adresses}}',
+      done: '{count, plural, one {Crédits accordés à # compte ({amount}).} other {Crédits accordés à # comptes ({amount}).}}',
       resultTitle: 'Crédits accordés',
       resultDescription: 'Envoyer de nouveau ce même lot n’accorderait rien deux fois.',
       resultTotal: 'Crédité par cette demande : {total}',
@@ -1943,7 +1934,7 @@ export const fr: Dictionary = {
     },
     users: {
       title: 'Utilisateurs',
-      description: plural({ one: '{count} compte au total.', other: '{count} comptes au total.' }),
+      description: '{count, plural, one {# compte au total.} other {# comptes au total.}}',
       active: 'Actifs',
       suspended: 'Suspendus',
       banned: 'Bannis',
@@ -1952,10 +1943,7 @@ export const fr: Dictionary = {
     },
     vms: {
       title: 'VM par état',
-      description: plural({
-        one: '{count} machine virtuelle au total.',
-        other: '{count} machines virtuelles au total.',
-      }),
+      description: '{count, plural, one {# machine virtuelle au total.} other {# machines virtuelles au total.}}',
       running: 'En marche',
       stopped: 'Arrêtées',
       paused: 'En pause',
