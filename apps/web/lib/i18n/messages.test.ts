@@ -93,6 +93,13 @@ describe('messages', () => {
     expect(differ).toEqual([]);
   });
 
+  it('no message formats a date or a time: dates go through format.ts, in the reader’s time zone', () => {
+    const dated = [...english].filter(([, message]) =>
+      [...argumentsOf(parse(message))].some((arg) => /:(date|time)$/.test(arg)),
+    );
+    expect(dated.map(([key]) => key)).toEqual([]);
+  });
+
   it('only enum-keyed sections have dots in their keys (next-intl reads a dot as nesting)', () => {
     const walk = (tree: Record<string, unknown>, path: string[]): string[] =>
       Object.entries(tree).flatMap(([key, value]) => {
