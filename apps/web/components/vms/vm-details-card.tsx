@@ -161,44 +161,47 @@ export function PriceTable({
     { key: 'stopped' as const, label: t('vms.price.stopped'), perHour: stoppedPerHour },
   ];
   return (
-    <table className="w-full text-sm" data-testid="vm-prices">
-      <caption className="sr-only">{t('vms.price.caption')}</caption>
-      <thead>
-        <tr className="text-xs text-muted-foreground">
-          <th scope="col" className="pb-2 text-left font-medium">
-            <span className="sr-only">{t('vms.price.state')}</span>
-          </th>
-          {periods.map((p) => (
-            <th key={p} scope="col" className="whitespace-nowrap pb-2 pl-3 text-right font-medium">
-              {t(`vms.price.per.${p}`)}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody className="divide-y border-t">
-        {rows.map((row) => (
-          <tr key={row.key} className={cn(highlight === row.key && 'font-medium')} data-price={row.key}>
-            <th scope="row" className="py-2 text-left font-normal">
-              <span className="flex items-center gap-2">
-                {row.label}
-                {highlight === row.key ? <Badge tone="primary">{t('vms.price.now')}</Badge> : null}
-              </span>
+    // In a narrow card (the VM page's third column) the amounts never wrap, so the table scrolls rather than spill.
+    <div className="overflow-x-auto">
+      <table className="w-full text-sm" data-testid="vm-prices">
+        <caption className="sr-only">{t('vms.price.caption')}</caption>
+        <thead>
+          <tr className="text-xs text-muted-foreground">
+            <th scope="col" className="pb-2 text-left font-medium">
+              <span className="sr-only">{t('vms.price.state')}</span>
             </th>
             {periods.map((p) => (
-              <td key={p} className="whitespace-nowrap py-2 pl-3 text-right tabular-nums">
-                {formatAmount(priceFor(row.perHour, p), t, locale)}
-              </td>
+              <th key={p} scope="col" className="whitespace-nowrap pb-2 pl-3 text-right font-medium">
+                {t(`vms.price.per.${p}`)}
+              </th>
             ))}
           </tr>
-        ))}
-      </tbody>
-      <tfoot>
-        <tr>
-          <td colSpan={periods.length + 1} className="pt-2 text-xs text-muted-foreground">
-            {t('vms.price.inUnit', { unit })}
-          </td>
-        </tr>
-      </tfoot>
-    </table>
+        </thead>
+        <tbody className="divide-y border-t">
+          {rows.map((row) => (
+            <tr key={row.key} className={cn(highlight === row.key && 'font-medium')} data-price={row.key}>
+              <th scope="row" className="py-2 text-left font-normal">
+                <span className="flex flex-wrap items-center gap-x-2 gap-y-1">
+                  {row.label}
+                  {highlight === row.key ? <Badge tone="primary">{t('vms.price.now')}</Badge> : null}
+                </span>
+              </th>
+              {periods.map((p) => (
+                <td key={p} className="whitespace-nowrap py-2 pl-3 text-right tabular-nums">
+                  {formatAmount(priceFor(row.perHour, p), t, locale)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+        <tfoot>
+          <tr>
+            <td colSpan={periods.length + 1} className="pt-2 text-xs text-muted-foreground">
+              {t('vms.price.inUnit', { unit })}
+            </td>
+          </tr>
+        </tfoot>
+      </table>
+    </div>
   );
 }
