@@ -14,9 +14,10 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { inArray, sql } from 'drizzle-orm';
 import { buildApp } from '../../apps/api/src/app.js';
-import { templateSources, templates, vmOperations, vms } from '../../apps/api/src/db/schema/index.js';
+import { vmOperations, vms } from '../../apps/api/src/db/schema/index.js';
 import { createLogger } from '../../apps/api/src/lib/logger.js';
 import { createServices } from '../../apps/api/src/services.js';
+import { addSimulatorAndTemplate } from '../../apps/api/src/test/cluster-load.js';
 import { startSimulator } from '../../packages/pve-sim/src/index.js';
 import { benchConfig } from '../lib/config.js';
 import { openBenchDatabase } from '../lib/database.js';
@@ -126,47 +127,14 @@ async function main() {
     { ip: null, userAgent: 'bench', requestId: null },
   );
   const adminLogin = await api('POST', '/auth/login', null, { email: adminEmail, password: PASSWORD });
-  const added = await api('POST', '/admin/servers', String(adminLogin.body.accessToken), {
-    name: 'Sim',
-    url: sim.url,
-    tokenId: sim.tokens.admin.id,
-    tokenSecret: sim.tokens.admin.secret,
-    tls: { fingerprint: sim.fingerprint },
-  });
-  if (added.status !== 201) throw new Error(`adding the server failed: ${added.status} ${JSON.stringify(added.body)}`);
-  const serverId = String(added.body.id);
-
-  // A small template on every node (the templates API has its own tests; this is about VMs).
-  const sources = sim.control.state().vms.filter((v) => v.template && v.name === 'debian-12-cloud');
-  const templateId = randomUUID();
-  await database.db.insert(templates).values({
-    id: templateId,
-    name: 'Debian bench',
-    osLabel: 'Debian 12',
-    osIcon: 'debian',
-    cores: 1,
-    memoryMib: 512,
-    diskGib: 3,
-    minCores: 1,
-    maxCores: 4,
-    minMemoryMib: 512,
-    maxMemoryMib: 4096,
-    maxDiskGib: 50,
-    cloudInit: true,
-    priceRunningPerHour: 0,
-    priceStoppedPerHour: 0,
-    visibility: 'public',
-  });
-  await database.db.insert(templateSources).values(
-    sources.map((s) => ({
-      id: randomUUID(),
-      templateId,
-      serverId,
-      node: s.node,
-      vmid: s.vmid,
-      cloneMode: 'linked' as const,
-      storage: null,
-    })),
+  // The simulator as a server, through the API, and a small free template on every node
+  // (the templates API has its own tests; this is about VMs).
+  const templateId = await addSimulatorAndTemplate(
+    base,
+    { userId: '', token: String(adminLogin.body.accessToken) },
+    database.db,
+    sim,
+    { name: 'Debian bench', priceRunningPerHour: 0, priceStoppedPerHour: 0 },
   );
 
   const tokens: string[] = [];

@@ -78,7 +78,13 @@ export async function newUser(base: string, tag: string): Promise<Account> {
  * small template on each of its nodes written directly (the templates API has
  * its own tests). Returns the template's id.
  */
-export async function addSimulatorAndTemplate(base: string, admin: Account, db: Db, sim: RunningSimulator) {
+export async function addSimulatorAndTemplate(
+  base: string,
+  admin: Account,
+  db: Db,
+  sim: RunningSimulator,
+  template: { name?: string; priceRunningPerHour?: number; priceStoppedPerHour?: number } = {},
+) {
   const server = await call(base, admin.token, 'POST', '/admin/servers', {
     name: 'Sim',
     url: sim.url,
@@ -92,7 +98,7 @@ export async function addSimulatorAndTemplate(base: string, admin: Account, db: 
   const templateId = randomUUID();
   await db.insert(templates).values({
     id: templateId,
-    name: 'Debian (cluster)',
+    name: template.name ?? 'Debian (cluster)',
     osLabel: 'Debian 12',
     osIcon: 'debian',
     cores: 1,
@@ -104,8 +110,8 @@ export async function addSimulatorAndTemplate(base: string, admin: Account, db: 
     maxMemoryMib: 4096,
     maxDiskGib: 50,
     cloudInit: true,
-    priceRunningPerHour: 500,
-    priceStoppedPerHour: 100,
+    priceRunningPerHour: template.priceRunningPerHour ?? 500,
+    priceStoppedPerHour: template.priceStoppedPerHour ?? 100,
     visibility: 'public',
   });
   const sources = sim.control.state().vms.filter((v) => v.template && v.name === 'debian-12-cloud');
