@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openPostgres, type Database } from '../apps/api/src/db/client.js';
-import { startCluster, type Cluster } from '../apps/api/src/test/cluster.js';
+import { createEmptyDatabase, startCluster, type Cluster } from '../apps/api/src/test/cluster.js';
 import {
   CLUSTER_ENV,
   addSimulatorAndTemplate,
@@ -35,25 +34,13 @@ let ctx: BrowserContext;
 let sim: RunningSimulator;
 let cluster: Cluster;
 let database: Database;
-let dbName: string;
+let empty: { url: string; drop(): Promise<void> } | undefined;
 let templateId: string;
-
-async function admin(sqlText: string) {
-  const c = new pg.Client({ connectionString: databaseUrl });
-  await c.connect();
-  try {
-    await c.query(sqlText);
-  } finally {
-    await c.end();
-  }
-}
 
 beforeAll(async () => {
   if (off) return;
-  dbName = `um_e2e_cluster_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await admin(`create database ${dbName}`);
-  const url = new URL(databaseUrl!);
-  url.pathname = `/${dbName}`;
+  empty = await createEmptyDatabase(databaseUrl!, 'e2e_cluster');
+  const url = new URL(empty.url);
   sim = await startSimulator({ port: 0, nodes: 2, timeScale: 0.02, authFailureDelayMs: 0, seed: 5 });
   cluster = await startCluster({
     databaseUrl: url.toString(),
@@ -79,7 +66,7 @@ afterAll(async () => {
   await cluster?.stop();
   await database?.close();
   await sim?.close();
-  if (dbName) await admin(`drop database if exists ${dbName} with (force)`);
+  await empty?.drop();
 }, 60_000);
 
 describe.skipIf(off)('the web on two API instances', () => {

@@ -9,9 +9,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { openPostgres } from '../../apps/api/src/db/client.js';
-import { startCluster } from '../../apps/api/src/test/cluster.js';
+import { createEmptyDatabase, startCluster } from '../../apps/api/src/test/cluster.js';
 import {
   CLUSTER_ENV,
   addSimulatorAndTemplate,
@@ -39,19 +38,9 @@ const durationMs = Number(values.duration) * 1000;
 const USERS = Number(values.users);
 const out = (s: string) => process.stdout.write(`${s}\n`);
 
-async function admin(sqlText: string) {
-  const c = new pg.Client({ connectionString: baseUrl, connectionTimeoutMillis: 5_000 });
-  await c.connect();
-  try {
-    await c.query(sqlText);
-  } finally {
-    await c.end();
-  }
-}
-
-const name = `um_bench_cluster_${process.pid}_${randomBytes(4).toString('hex')}`;
-const url = new URL(baseUrl);
-url.pathname = `/${name}`;
+const empty = await createEmptyDatabase(baseUrl, 'bench_cluster');
+const url = new URL(empty.url);
+const name = url.pathname.slice(1);
 
 out(`bench:cluster  ${new Date().toISOString()}`);
 out(`  machine   ${machineSummary()}`);
@@ -61,7 +50,6 @@ out(
   `  setup     2 API (serve --no-worker) + 2 worker processes, started at once; ${USERS} users; ${values.duration} s of load; SIGKILL of api-1 and worker-1 half-way`,
 );
 
-await admin(`create database ${name}`);
 const sim = await startSimulator({ port: 0, nodes: 3, timeScale: 0.02, authFailureDelayMs: 0, seed: 7 });
 const database = openPostgres(url.toString(), { poolMax: 4 });
 const result = { failed: true };
@@ -128,7 +116,7 @@ try {
 } finally {
   await database.close();
   await sim.close();
-  await admin(`drop database if exists ${name} with (force)`);
+  await empty.drop();
 }
 out(result.failed ? '\nSOME CHECKS FAILED' : '\nall checks passed');
 process.exit(result.failed ? 1 : 0);

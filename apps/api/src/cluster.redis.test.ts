@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { RunningSimulator } from '@uni-manager/pve-sim';
 import { eq, sql } from 'drizzle-orm';
-import pg from 'pg';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres, type Database } from './db/client.js';
 import { users, vmOperations } from './db/schema/index.js';
 import { env } from './test/harness.js';
-import { startCluster, type Cluster } from './test/cluster.js';
+import { createEmptyDatabase, startCluster, type Cluster } from './test/cluster.js';
 import {
   CLUSTER_ENV,
   addSimulatorAndTemplate,
@@ -30,29 +29,17 @@ import { fastSimulator } from './test/vm-fixtures.js';
 const ADMIN_EMAIL = 'root@cluster.test';
 const ADMIN_PASSWORD = 'cluster-Admin-passphrase-42';
 
-let dbName: string;
+let empty: { url: string; drop(): Promise<void> } | undefined;
 let database: Database;
 let sim: RunningSimulator;
 let cluster: Cluster;
 let admin: Account;
 let templateId: string;
 
-async function admin_(sqlText: string) {
-  const c = new pg.Client({ connectionString: env.databaseUrl });
-  await c.connect();
-  try {
-    await c.query(sqlText);
-  } finally {
-    await c.end();
-  }
-}
-
 beforeAll(async () => {
   if (!env.databaseUrl || !env.redisUrl) throw new Error('this test needs TEST_DATABASE_URL and TEST_REDIS_URL');
-  dbName = `um_cluster_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await admin_(`create database ${dbName}`);
-  const url = new URL(env.databaseUrl);
-  url.pathname = `/${dbName}`;
+  empty = await createEmptyDatabase(env.databaseUrl, 'cluster');
+  const url = new URL(empty.url);
   sim = await fastSimulator({ nodes: 3 });
   cluster = await startCluster({
     databaseUrl: url.toString(),
@@ -73,7 +60,7 @@ afterAll(async () => {
   await cluster?.stop();
   await database?.close();
   await sim?.close();
-  if (dbName) await admin_(`drop database if exists ${dbName} with (force)`);
+  await empty?.drop();
 }, 60_000);
 
 describe('several API and worker processes on one database and one Redis', () => {

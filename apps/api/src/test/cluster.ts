@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer as createNetServer } from 'node:net';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 
 /**
  * Several real `uni-manager` processes on one PostgreSQL and one Redis,
@@ -31,6 +33,30 @@ export interface ProxyRecord {
   status: number;
   /** The proxy could not reach the instance (it was down): a 502 of the proxy's own. */
   upstreamDown: boolean;
+}
+
+/**
+ * A new, empty database beside the one `baseUrl` names (not migrated: the
+ * cluster's processes migrate it themselves, all at once), and its removal.
+ */
+export async function createEmptyDatabase(
+  baseUrl: string,
+  tag: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `um_${tag}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const run = async (statement: string) => {
+    const c = new pg.Client({ connectionString: baseUrl, connectionTimeoutMillis: 5_000 });
+    await c.connect();
+    try {
+      await c.query(statement);
+    } finally {
+      await c.end();
+    }
+  };
+  await run(`create database ${name}`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => run(`drop database if exists ${name} with (force)`) };
 }
 
 export async function freePort(): Promise<number> {
