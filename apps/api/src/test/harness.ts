@@ -1,4 +1,7 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -213,3 +216,37 @@ export async function createAdmin(
 }
 
 export const auth = (c: Pick<Client, 'token'>) => ({ authorization: `Bearer ${c.token}` });
+
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../main.ts');
+
+/**
+ * `uni-manager <args>` as a process of its own on a test's PostgreSQL
+ * database, as an operator runs it: what crash tests kill, and what prints
+ * the CLI's own output and exit code.
+ */
+export function spawnCli(
+  args: string[],
+  opts: { databaseUrl: string; env?: Record<string, string> },
+): { child: ChildProcess; done: Promise<{ code: number | null; out: string }>; output: () => string } {
+  const config = testConfig();
+  let out = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      DATABASE_URL: opts.databaseUrl,
+      JWT_SECRET: config.jwtSecret,
+      ENCRYPTION_KEY: 'ab'.repeat(32),
+      DATA_DIR: '/nonexistent-test-data',
+      LOG_LEVEL: 'warn',
+      ...opts.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const done = new Promise<{ code: number | null; out: string }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, out })),
+  );
+  return { child, done, output: () => out };
+}

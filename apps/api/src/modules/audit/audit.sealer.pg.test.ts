@@ -1,11 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query } from '../../lib/sql.js';
 import { createLogger } from '../../lib/logger.js';
-import { createTestDatabase, env, testConfig, type TestDatabase } from '../../test/harness.js';
+import { createTestDatabase, env, spawnCli, type TestDatabase } from '../../test/harness.js';
 import { AUDIT_SEAL_LOCK, appendAudit, sealAuditBatch, verifyAuditChain } from './audit.repo.js';
 import { createAuditSealer } from './audit.sealer.js';
 
@@ -14,7 +12,6 @@ import { createAuditSealer } from './audit.sealer.js';
  * wait on each other, several sealers racing, and a sealer process killed
  * with SIGKILL in the middle of a batch.
  */
-const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../main.ts');
 const logger = createLogger({ level: 'silent' });
 
 let tdb: TestDatabase;
@@ -120,24 +117,8 @@ describe('the audit chain on PostgreSQL', () => {
         sql`insert into audit_log (occurred_at, action, details)
           select now(), 'auth.login', jsonb_build_object('i', g) from generate_series(1, ${ROWS}) as g`,
       );
-      const config = testConfig();
-      let out = '';
-      const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'audit', 'seal'], {
-        env: {
-          PATH: process.env.PATH,
-          NODE_ENV: 'test',
-          DATABASE_URL: tdb.url!,
-          JWT_SECRET: config.jwtSecret,
-          ENCRYPTION_KEY: 'ab'.repeat(32),
-          DATA_DIR: '/nonexistent-test-data',
-          LOG_LEVEL: 'warn',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const { child, done, output } = spawnCli(['audit', 'seal'], { databaseUrl: tdb.url! });
       children.push(child);
-      child.stdout!.on('data', (d) => (out += d));
-      child.stderr!.on('data', (d) => (out += d));
-      const exited = new Promise<void>((r) => child.on('exit', () => r()));
 
       // Wait until the child has sealed something and holds the sealer's lock, i.e. is inside a batch.
       const deadline = Date.now() + 60_000;
@@ -148,11 +129,11 @@ describe('the audit chain on PostgreSQL', () => {
                    (select count(*)::int from audit_log where seq is not null) as sealed`,
         );
         if (rows[0]!.locked && rows[0]!.sealed > before) break;
-        if (Date.now() > deadline) throw new Error(`the sealer never started: ${out}`);
+        if (Date.now() > deadline) throw new Error(`the sealer never started: ${output()}`);
         await new Promise((r) => setTimeout(r, 2));
       }
       child.kill('SIGKILL');
-      await exited;
+      await done;
 
       // What the dead sealer committed is a valid chain; the rest waits, unsealed, lost nowhere.
       const mid = await verifyAuditChain(db());

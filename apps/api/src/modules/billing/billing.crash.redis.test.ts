@@ -1,7 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +10,7 @@ import {
   createTestDatabase,
   env,
   STRONG_PASSWORD,
-  testConfig,
+  spawnCli,
   type TestApp,
   type TestDatabase,
 } from '../../test/harness.js';
@@ -24,7 +22,6 @@ import { applyVmPatch } from '../vms/operations/engine.js';
  * middle of its transaction leaves nothing behind, and the next run charges
  * the whole period once.
  */
-const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../main.ts');
 const HOUR = 3_600_000;
 const VMS = 120;
 const RATE = 360; // minor units an hour: 0.1 a second
@@ -79,33 +76,13 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-function billingRun(at: Date): {
-  child: ChildProcess;
-  done: Promise<{ code: number | null; out: string }>;
-  output: () => string;
-} {
-  const config = testConfig();
-  let out = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'billing', 'run', '--at', at.toISOString()], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: 'test',
-      DATABASE_URL: tdb.url!,
-      JWT_SECRET: config.jwtSecret,
-      ENCRYPTION_KEY: 'ab'.repeat(32),
-      DATA_DIR: '/nonexistent-test-data',
-      BILLING_ALLOW_FUTURE_RUNS: 'true',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+function billingRun(at: Date) {
+  const run = spawnCli(['billing', 'run', '--at', at.toISOString()], {
+    databaseUrl: tdb.url!,
+    env: { BILLING_ALLOW_FUTURE_RUNS: 'true' },
   });
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  children.push(child);
-  const done = new Promise<{ code: number | null; out: string }>((resolve) =>
-    child.on('exit', (code) => resolve({ code, out })),
-  );
-  return { child, done, output: () => out };
+  children.push(run.child);
+  return run;
 }
 
 async function charged(periodEnd: Date): Promise<{ n: number; amount: number }> {
@@ -208,25 +185,7 @@ describe('billing on PostgreSQL', () => {
     // A tampered total: the kind of edit the ledger exists to expose.
     await c.query(`update ledger_accounts set credits_posted = credits_posted + 1 where kind = 'grants'`);
     await c.end();
-    const config = testConfig();
-    const out = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      let s = '';
-      const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'billing', 'verify'], {
-        env: {
-          PATH: process.env.PATH,
-          NODE_ENV: 'test',
-          DATABASE_URL: tdb.url!,
-          JWT_SECRET: config.jwtSecret,
-          ENCRYPTION_KEY: 'ab'.repeat(32),
-          DATA_DIR: '/nonexistent-test-data',
-          LOG_LEVEL: 'warn',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child.stdout!.on('data', (d) => (s += d));
-      child.stderr!.on('data', (d) => (s += d));
-      child.on('exit', (code) => resolve({ code, out: s }));
-    });
+    const out = await spawnCli(['billing', 'verify'], { databaseUrl: tdb.url! }).done;
     expect(out.code, out.out).toBe(1);
     expect(out.out).toMatch(/LEDGER INCONSISTENT: account .* \(grants\) records debits/);
   });
