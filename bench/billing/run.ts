@@ -30,6 +30,7 @@ import { explainCycle } from './explain.js';
 import { postgresCpuMs, timed, type StatementTimes } from './measure.js';
 import { naiveCycle } from './naive.js';
 import { poorStride, seed, SLOTS } from './seed.js';
+import { reportChecks, runBenchmark } from '../lib/run.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -432,19 +433,7 @@ async function main() {
     out(`${cycleAt.toISOString()}). Drop them with: drop database ${name}; drop database ${name}_seeded;`);
   }
   progress('done');
-  if (failures.length) {
-    out(`\n${failures.length} check(s) failed`);
-    process.exitCode = 1;
-  } else {
-    out('\nall checks passed');
-  }
+  reportChecks(failures, out);
 }
 
-main()
-  .catch((e) => {
-    process.stderr.write(`bench:billing failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    for (const close of cleanup.reverse()) await close().catch(() => {});
-  });
+runBenchmark('bench:billing', main, cleanup);

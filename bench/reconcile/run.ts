@@ -27,6 +27,7 @@ import { recordRequests } from './http.js';
 import { drifts, expected, plan } from './plan.js';
 import { seedDatabase, startClusters } from './seed.js';
 import { label, serverOf, units, type Unit } from './statements.js';
+import { reportChecks, runBenchmark } from '../lib/run.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -414,19 +415,7 @@ async function main() {
     out(table(cycleWide.map((s): [string, string] => [label(s.sql), ms(s.endMs - s.startMs, 1)])));
   }
 
-  if (failures.length) {
-    out(`\n${failures.length} check(s) failed`);
-    process.exitCode = 1;
-  } else {
-    out('\nall checks passed');
-  }
+  reportChecks(failures, out);
 }
 
-main()
-  .catch((e) => {
-    process.stderr.write(`bench:reconcile failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    for (const close of cleanup.reverse()) await close().catch(() => {});
-  });
+runBenchmark('bench:reconcile', main, cleanup);

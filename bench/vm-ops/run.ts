@@ -24,6 +24,7 @@ import { openBenchDatabase } from '../lib/database.js';
 import { loadSummary, machineSummary } from '../lib/machine.js';
 import { median, ms, percentile, table } from '../lib/stats.js';
 import { trackSimulatorTasks, type TaskSpan } from './sim-tasks.js';
+import { reportChecks, runBenchmark } from '../lib/run.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -284,19 +285,7 @@ async function main() {
     ]),
   );
   if (unattributed) out(`  note  ${unattributed} finished task(s) could not be tied to one of these VMs`);
-  if (failures.length) {
-    out(`\n${failures.length} check(s) failed`);
-    process.exitCode = 1;
-  } else {
-    out('\nall checks passed');
-  }
+  reportChecks(failures, out);
 }
 
-main()
-  .catch((e) => {
-    process.stderr.write(`bench:vm-ops failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 1;
-  })
-  .finally(async () => {
-    for (const close of cleanup.reverse()) await close().catch(() => {});
-  });
+runBenchmark('bench:vm-ops', main, cleanup);
